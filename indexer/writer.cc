@@ -1,0 +1,216 @@
+#include "indexer/writer.h"
+
+#include <condition_variable>
+#include <ctime>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <vector>
+
+#include "schema/errors.h"
+#include "schema/schema.h"
+
+namespace xinwen {
+
+std::string now_iso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Xapian::WritableDatabase open_writable(const std::string& path) {
+  try {
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    check_schema_version(db);
+    return db;
+  } catch (const Xapian::DatabaseLockError&) {
+    throw EnvironmentError("database " + path + " is locked by another writer");
+  } catch (const Xapian::Error& e) {
+    throw EnvironmentError("cannot open database " + path + " for writing: " + e.get_msg());
+  }
+}
+
+std::string content_hash(const Article& article) {
+  // The hash make_document stores: computed on the stored form only, which is
+  // cheap next to analysis, so unchanged articles skip the analyzer.
+  return make_document_hash(article);
+}
+
+Indexer::Indexer(const std::string& path, IndexerOptions options)
+    : options_(options), db_(open_writable(path)), analyzer_(options.analyzer) {}
+
+Indexer::~Indexer() {
+  try {
+    if (pending_) commit();
+  } catch (...) {
+    // A destructor must not throw; the last batch is lost, earlier ones are safe.
+  }
+}
+
+AddResult Indexer::add(const Article& article) {
+  const std::string term = id_term(article.id);
+  Xapian::PostingIterator p = db_.postlist_begin(term);
+  if (p != db_.postlist_end(term)) {
+    Xapian::docid did = *p;
+    if (db_.get_document(did).get_value(kSlotContentHash) == content_hash(article)) return AddResult::kUnchanged;
+    db_.replace_document(did, make_document(article, analyzer_));
+    maybe_commit();
+    return AddResult::kReplaced;
+  }
+  db_.replace_document(term, make_document(article, analyzer_));
+  maybe_commit();
+  return AddResult::kAdded;
+}
+
+bool Indexer::remove(std::string_view id) {
+  const std::string term = id_term(id);
+  if (!db_.term_exists(term)) return false;
+  db_.delete_document(term);
+  maybe_commit();
+  return true;
+}
+
+void Indexer::maybe_commit() {
+  if (++pending_ >= options_.batch_size) commit();
+}
+
+void Indexer::commit() {
+  db_.set_metadata(std::string(kMetaSchemaVersion), std::string(kSchemaVersion));
+  db_.set_metadata(std::string(kMetaLastUpdate), now_iso8601());
+  db_.commit();
+  pending_ = 0;
+}
+
+struct ParallelLoader::Impl {
+  struct Worker {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::deque<Article> queue;
+    bool done = false;
+    std::thread thread;
+    std::exception_ptr error;
+  };
+
+  std::string path;
+  std::vector<std::string> shard_paths;
+  std::vector<std::unique_ptr<Worker>> workers;
+  IndexerOptions options;
+  LoadCounters* counters;
+  bool finished = false;
+  static constexpr std::size_t kQueueLimit = 256;
+
+  void run(std::size_t k) {
+    Worker& w = *workers[k];
+    try {
+      Indexer indexer(shard_paths[k], options);
+      for (;;) {
+        Article a;
+        {
+          std::unique_lock lock(w.mu);
+          w.cv.wait(lock, [&] { return !w.queue.empty() || w.done; });
+          if (w.queue.empty()) break;
+          a = std::move(w.queue.front());
+          w.queue.pop_front();
+        }
+        w.cv.notify_all();
+        switch (indexer.add(a)) {
+          case AddResult::kAdded: ++counters->added; break;
+          case AddResult::kReplaced: ++counters->replaced; break;
+          case AddResult::kUnchanged: ++counters->unchanged; break;
+        }
+      }
+      indexer.commit();
+    } catch (...) {
+      std::lock_guard lock(w.mu);
+      w.error = std::current_exception();
+      w.done = true;
+      w.queue.clear();
+      w.cv.notify_all();
+    }
+  }
+};
+
+ParallelLoader::ParallelLoader(const std::string& path, unsigned jobs, IndexerOptions options,
+                               LoadCounters* counters)
+    : impl_(std::make_unique<Impl>()) {
+  namespace fs = std::filesystem;
+  impl_->path = path;
+  impl_->options = options;
+  impl_->counters = counters;
+  {
+    Xapian::WritableDatabase db = open_writable(path);
+    if (db.get_doccount() != 0)
+      throw UsageError("parallel loading needs a new or empty database; " + path + " has documents");
+  }
+  if (jobs < 1) jobs = 1;
+  impl_->shard_paths.push_back(path);
+  for (unsigned k = 1; k < jobs; ++k) {
+    std::string shard = path + ".shard" + std::to_string(k);
+    fs::remove_all(shard);  // left over from a killed load: never published
+    impl_->shard_paths.push_back(shard);
+  }
+  for (unsigned k = 0; k < jobs; ++k) impl_->workers.push_back(std::make_unique<Impl::Worker>());
+  for (unsigned k = 0; k < jobs; ++k)
+    impl_->workers[k]->thread = std::thread([this, k] { impl_->run(k); });
+}
+
+ParallelLoader::~ParallelLoader() {
+  if (!impl_->finished) {
+    try {
+      finish();
+    } catch (...) {
+    }
+  }
+}
+
+void ParallelLoader::submit(Article article) {
+  const std::size_t k = std::hash<std::string>{}(article.id) % impl_->workers.size();
+  Impl::Worker& w = *impl_->workers[k];
+  std::unique_lock lock(w.mu);
+  w.cv.wait(lock, [&] { return w.queue.size() < Impl::kQueueLimit || w.done; });
+  if (w.done) return;  // this writer failed; finish() reports why
+  w.queue.push_back(std::move(article));
+  lock.unlock();
+  w.cv.notify_all();
+}
+
+void ParallelLoader::finish() {
+  namespace fs = std::filesystem;
+  if (impl_->finished) return;
+  impl_->finished = true;
+  for (auto& w : impl_->workers) {
+    {
+      std::lock_guard lock(w->mu);
+      w->done = true;
+    }
+    w->cv.notify_all();
+  }
+  for (auto& w : impl_->workers) w->thread.join();
+  for (auto& w : impl_->workers)
+    if (w->error) std::rethrow_exception(w->error);
+  if (impl_->shard_paths.size() == 1) return;
+
+  const std::string merged = impl_->path + ".merge";
+  const std::string old = impl_->path + ".old";
+  fs::remove_all(merged);
+  fs::remove_all(old);
+  try {
+    Xapian::Database all;
+    for (const std::string& p : impl_->shard_paths) all.add_database(Xapian::Database(p));
+    all.compact(merged, Xapian::DBCOMPACT_MULTIPASS);
+  } catch (const Xapian::Error& e) {
+    throw EnvironmentError("merging shards of " + impl_->path + " failed: " + e.get_msg());
+  }
+  fs::rename(impl_->path, old);
+  fs::rename(merged, impl_->path);
+  fs::remove_all(old);
+  for (std::size_t k = 1; k < impl_->shard_paths.size(); ++k) fs::remove_all(impl_->shard_paths[k]);
+}
+
+}  // namespace xinwen

@@ -1,0 +1,99 @@
+// Writing articles into a xinwen database. Used by xinwen-index (add, delete)
+// and by the feed fetcher, so that every input gets the same ids, the same
+// replacement rule and the same batched commits.
+//
+// An Indexer owns a Xapian::WritableDatabase (one writer per database, enforced
+// by Xapian's lock) and an Analyzer: use it from one thread. Commits happen
+// every batch_size changes and in commit(); a run killed between commits leaves
+// the database at its last commit.
+#pragma once
+
+#include <xapian.h>
+
+#include <atomic>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "schema/analyzer.h"
+#include "schema/article.h"
+
+namespace xinwen {
+
+struct IndexerOptions {
+  // Documents changed between two commits.
+  std::size_t batch_size = 2000;
+  AnalyzerOptions analyzer;
+};
+
+enum class AddResult { kAdded, kReplaced, kUnchanged };
+
+class Indexer {
+ public:
+  // Opens the database at path, creating it if needed. Throws EnvironmentError
+  // if it cannot be opened or was built with another schema version.
+  explicit Indexer(const std::string& path, IndexerOptions options = {});
+  ~Indexer();
+  Indexer(const Indexer&) = delete;
+  Indexer& operator=(const Indexer&) = delete;
+
+  // Adds or replaces the article with the same id. An article whose stored
+  // form is identical to the indexed one is left alone.
+  AddResult add(const Article& article);
+
+  // Removes the article with this id; false if there was none.
+  bool remove(std::string_view id);
+
+  // Records the schema version and the update time, then commits.
+  void commit();
+
+  Xapian::WritableDatabase& database() { return db_; }
+
+ private:
+  void maybe_commit();
+
+  IndexerOptions options_;
+  Xapian::WritableDatabase db_;
+  Analyzer analyzer_;
+  std::size_t pending_ = 0;
+};
+
+// The stored-form hash the indexer compares to decide "unchanged".
+std::string content_hash(const Article& article);
+
+// Opens a database for writing (create if missing) and checks its schema.
+Xapian::WritableDatabase open_writable(const std::string& path);
+
+// Counts kept while a (possibly parallel) load runs; read from any thread.
+struct LoadCounters {
+  std::atomic<std::size_t> added{0}, replaced{0}, unchanged{0}, rejected{0}, bytes{0};
+};
+
+// Bulk load into a new or empty database with several writer threads: each
+// thread analyzes and writes its own shard (articles are routed by id, so a
+// repeated id still replaces), then the shards are merged with Xapian's
+// compactor and swapped in. Shard 0 is the database itself, so a killed load
+// leaves it usable at its last commit. produce() is called on the calling
+// thread and hands articles to submit() until it returns.
+class ParallelLoader {
+ public:
+  ParallelLoader(const std::string& path, unsigned jobs, IndexerOptions options, LoadCounters* counters);
+  ~ParallelLoader();
+  ParallelLoader(const ParallelLoader&) = delete;
+  ParallelLoader& operator=(const ParallelLoader&) = delete;
+
+  void submit(Article article);
+  // Waits for the writers, merges the shards. Throws on a writer's failure.
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The current time as ISO 8601 UTC.
+std::string now_iso8601();
+
+}  // namespace xinwen

@@ -1,0 +1,95 @@
+// The analyzer: one pipeline that turns text into terms for documents and for
+// queries. ICU's dictionary word break runs on the original text; each word is
+// then folded (NFKC + case fold, Traditional to Simplified), English words
+// lose their possessive "'s" and acronym dots, and runs of Han characters also
+// yield character unigrams and bigrams so that Chinese recall does not depend
+// on how the query and the document were segmented.
+//
+// An Analyzer owns an ICU break iterator: it is not thread-safe; use one per
+// thread. It never throws on bad text: invalid UTF-8 reads as U+FFFD, control
+// characters separate words, and every term stays under kMaxTermBytes.
+#pragma once
+
+#include <xapian.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/schema.h"
+
+namespace xinwen {
+
+enum class TokenKind {
+  kWord,    // letters (possibly with digits): english words, tickers like h20
+  kNumber,  // numbers: 747.9, 2025
+  kHan,     // a run of Han ideographs as ICU segmented it
+  kOther,   // kana and other scripts: indexed as words, never stemmed
+};
+
+const char* token_kind_name(TokenKind kind);
+
+struct Token {
+  std::string term;      // folded
+  std::size_t begin = 0;  // byte offsets of the word in the original text
+  std::size_t end = 0;
+  Xapian::termpos position = 0;  // 1-based, counting indexed words
+  TokenKind kind = TokenKind::kWord;
+};
+
+// A maximal run of adjacent Han characters, folded one by one, with the byte
+// span of each character in the original text.
+struct HanRun {
+  std::u32string chars;
+  std::vector<std::size_t> begins, ends;
+};
+
+struct AnalyzerOptions {
+  // Text beyond this many bytes of one field is not analyzed (cut at a
+  // character boundary). Protects memory against pathological input.
+  std::size_t max_field_bytes = 1 << 20;
+};
+
+class Analyzer {
+ public:
+  explicit Analyzer(AnalyzerOptions options = {});
+  ~Analyzer();
+  Analyzer(const Analyzer&) = delete;
+  Analyzer& operator=(const Analyzer&) = delete;
+
+  // The folded words of text, in order. Words too long to index are dropped
+  // (they still take a position).
+  std::vector<Token> tokenize(std::string_view text);
+
+  // Raw ICU segmentation of the original text, before any folding: every
+  // segment that is not white space, punctuation included. For evaluation.
+  std::vector<std::string_view> segment(std::string_view text);
+
+  // Adds the terms of one field's text to doc, positions continuing from
+  // *position. Returns false if the text was cut at max_field_bytes.
+  bool index_field(Xapian::Document& doc, const Field& field, std::string_view text,
+                   Xapian::termpos* position);
+
+  // Han runs among tokens (as returned by tokenize on text).
+  static std::vector<HanRun> han_runs(std::string_view text, const std::vector<Token>& tokens);
+
+  // English stem of a folded word, or "" if the word is not stemmed.
+  std::string stem(const std::string& term);
+
+  const AnalyzerOptions& options() const { return options_; }
+
+ private:
+  struct Impl;
+  AnalyzerOptions options_;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Character n-gram terms of a folded Han string: one unigram if it is one
+// character long, else its bigrams in order (duplicates kept).
+std::vector<std::string> han_ngrams(std::u32string_view chars);
+
+// Whether a folded term gets an english stem (ASCII with at least one letter).
+bool is_stemmable(std::string_view term);
+
+}  // namespace xinwen

@@ -1,0 +1,497 @@
+#include "searcher/query.h"
+
+#include <map>
+
+#include "schema/article.h"
+#include "schema/errors.h"
+#include "schema/fold.h"
+#include "schema/schema.h"
+
+namespace xinwen {
+namespace {
+
+enum class Tok { kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot, kXor, kEnd };
+
+struct Lexeme {
+  Tok type = Tok::kEnd;
+  std::string text;   // word or phrase text (without field prefix or '*')
+  std::string field;  // query field name, or ""
+  char mod = 0;       // '+', '-' or 0
+  bool wildcard = false;
+  std::size_t column = 0;  // 1-based byte column, for messages
+};
+
+// Term prefixes of one search space.
+struct Space {
+  std::string words, ngrams, stems;
+};
+
+Space default_space() { return {"", std::string(kDefaultNgramPrefix), std::string(kStemPrefix)}; }
+
+Space field_space(const Field& f) {
+  return {std::string(f.prefix), std::string(f.ngram_prefix), std::string(kStemPrefix) + std::string(f.prefix)};
+}
+
+bool is_space_at(std::string_view s, std::size_t i, std::size_t* len) {
+  unsigned char c = static_cast<unsigned char>(s[i]);
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+    *len = 1;
+    return true;
+  }
+  if (s.compare(i, 3, "\xE3\x80\x80") == 0) {  // U+3000 ideographic space
+    *len = 3;
+    return true;
+  }
+  return false;
+}
+
+bool is_open_quote(std::string_view s, std::size_t i, std::size_t* len) {
+  if (s[i] == '"') {
+    *len = 1;
+    return true;
+  }
+  if (s.compare(i, 3, "\xE2\x80\x9C") == 0) {  // “
+    *len = 3;
+    return true;
+  }
+  return false;
+}
+
+bool is_close_quote(std::string_view s, std::size_t i, std::size_t* len) {
+  if (s[i] == '"') {
+    *len = 1;
+    return true;
+  }
+  if (s.compare(i, 3, "\xE2\x80\x9D") == 0) {  // ”
+    *len = 3;
+    return true;
+  }
+  return false;
+}
+
+[[noreturn]] void syntax_error(std::size_t column, const std::string& what) {
+  throw UsageError("query syntax error at column " + std::to_string(column) + ": " + what);
+}
+
+std::vector<Lexeme> lex(std::string_view s) {
+  std::vector<Lexeme> out;
+  std::size_t i = 0, len = 0;
+  while (i < s.size()) {
+    if (is_space_at(s, i, &len)) {
+      i += len;
+      continue;
+    }
+    Lexeme lx;
+    lx.column = i + 1;
+    if (s[i] == '(') {
+      lx.type = Tok::kLParen;
+      out.push_back(lx);
+      ++i;
+      continue;
+    }
+    if (s[i] == ')') {
+      lx.type = Tok::kRParen;
+      out.push_back(lx);
+      ++i;
+      continue;
+    }
+    if ((s[i] == '+' || s[i] == '-') && i + 1 < s.size() && !is_space_at(s, i + 1, &len) && s[i + 1] != ')') {
+      lx.mod = s[i];
+      ++i;
+    } else if (s[i] == '+' || s[i] == '-') {
+      ++i;  // a lone sign means nothing
+      continue;
+    }
+    // Word run up to white space, a parenthesis or an opening quote.
+    std::size_t start = i;
+    while (i < s.size() && !is_space_at(s, i, &len) && s[i] != '(' && s[i] != ')' && !is_open_quote(s, i, &len)) ++i;
+    std::string_view run = s.substr(start, i - start);
+    std::string field;
+    if (auto colon = run.find(':'); colon != std::string_view::npos && colon > 0) {
+      std::string name(run.substr(0, colon));
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      if (field_by_query_name(name)) {
+        field = name;
+        run.remove_prefix(colon + 1);
+      }
+    }
+    if (i < s.size() && is_open_quote(s, i, &len) && run.empty()) {
+      // A phrase, possibly field:"...". Unterminated quotes run to the end.
+      std::size_t q = i + len, end = q;
+      std::size_t close_len = 0;
+      while (end < s.size() && !is_close_quote(s, end, &close_len)) ++end;
+      lx.type = Tok::kPhrase;
+      lx.text = std::string(s.substr(q, end - q));
+      lx.field = field;
+      i = end < s.size() ? end + close_len : end;
+      out.push_back(lx);
+      continue;
+    }
+    if (run.empty()) {
+      if (!field.empty()) syntax_error(lx.column, "\"" + field + ":\" needs a value");
+      if (lx.mod) continue;
+      continue;
+    }
+    if (field.empty() && !lx.mod) {
+      if (run == "AND") lx.type = Tok::kAnd;
+      else if (run == "OR") lx.type = Tok::kOr;
+      else if (run == "NOT") lx.type = Tok::kNot;
+      else if (run == "XOR") lx.type = Tok::kXor;
+      if (lx.type != Tok::kEnd) {
+        out.push_back(lx);
+        continue;
+      }
+    }
+    lx.type = Tok::kWord;
+    if (run.size() > 1 && run.back() == '*') {
+      lx.wildcard = true;
+      run.remove_suffix(1);
+    }
+    lx.text = std::string(run);
+    lx.field = field;
+    out.push_back(lx);
+  }
+  Lexeme end;
+  end.type = Tok::kEnd;
+  end.column = s.size() + 1;
+  out.push_back(end);
+  return out;
+}
+
+// "YYYY-MM-DD", "YYYY-MM" or "YYYY" to the first or last second it covers.
+std::string range_end(std::string_view d, bool upper) {
+  std::string s(d);
+  if (s.size() == 4) s += upper ? "-12" : "-01";
+  if (s.size() == 7) {
+    if (upper) {
+      // Last day of the month: normalize_time rejects the 31st where it does not exist.
+      for (const char* last : {"-31", "-30", "-29", "-28"})
+        if (normalize_time(s + last)) {
+          s += last;
+          break;
+        }
+    } else {
+      s += "-01";
+    }
+  }
+  auto t = normalize_time(s);
+  if (!t || s.size() != 10) throw UsageError("bad date \"" + std::string(d) + "\": expected YYYY-MM-DD");
+  return s + (upper ? "T23:59:59Z" : "T00:00:00Z");
+}
+
+bool looks_like_date(std::string_view s) {
+  if (s.size() != 4 && s.size() != 7 && s.size() != 10) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    bool dash = (i == 4 || i == 7);
+    if (dash ? s[i] != '-' : !(s[i] >= '0' && s[i] <= '9')) return false;
+  }
+  return true;
+}
+
+struct Group {
+  std::vector<Xapian::Query> positive, must, must_not;
+  std::map<std::string, std::vector<Xapian::Query>> filters;  // grouped by prefix
+  bool empty() const { return positive.empty() && must.empty() && must_not.empty() && filters.empty(); }
+};
+
+struct Node {
+  std::optional<Group> group;  // set when the node is a bare list of items
+  Xapian::Query query;
+};
+
+Xapian::Query combine(const Group& g, bool require_all) {
+  Xapian::Query q;
+  bool have = false;
+  if (!g.positive.empty()) {
+    q = Xapian::Query(require_all ? Xapian::Query::OP_AND : Xapian::Query::OP_OR, g.positive.begin(), g.positive.end());
+    have = true;
+  }
+  if (!g.must.empty()) {
+    Xapian::Query m(Xapian::Query::OP_AND, g.must.begin(), g.must.end());
+    q = have ? Xapian::Query(Xapian::Query::OP_AND_MAYBE, m, q) : m;
+    have = true;
+  }
+  if (!have) q = Xapian::Query::MatchAll;
+  if (!g.filters.empty()) {
+    std::vector<Xapian::Query> parts;
+    for (const auto& [prefix, terms] : g.filters) parts.emplace_back(Xapian::Query::OP_OR, terms.begin(), terms.end());
+    q = Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()));
+  }
+  if (!g.must_not.empty())
+    q = Xapian::Query(Xapian::Query::OP_AND_NOT, q,
+                      Xapian::Query(Xapian::Query::OP_OR, g.must_not.begin(), g.must_not.end()));
+  return q;
+}
+
+class Parser {
+ public:
+  Parser(std::vector<Lexeme> lexemes, Analyzer& analyzer, const QueryLimits& limits, Highlights* hl)
+      : lx_(std::move(lexemes)), analyzer_(analyzer), limits_(limits), hl_(hl) {}
+
+  ParsedQuery run() {
+    ParsedQuery out;
+    Node n = parse_or();
+    if (peek().type == Tok::kRParen) syntax_error(peek().column, "')' without a matching '('");
+    if (peek().type != Tok::kEnd) syntax_error(peek().column, "unexpected text");
+    out.query = n.query;
+    if (n.group && n.group->positive.size() >= 2) out.all_words = combine(*n.group, true);
+    return out;
+  }
+
+ private:
+  const Lexeme& peek() const { return lx_[pos_]; }
+  const Lexeme& next() { return lx_[pos_++]; }
+
+  static const char* name(Tok t) {
+    switch (t) {
+      case Tok::kAnd: return "AND";
+      case Tok::kOr: return "OR";
+      case Tok::kNot: return "NOT";
+      case Tok::kXor: return "XOR";
+      default: return "operator";
+    }
+  }
+
+  Node parse_or() {
+    Node left = parse_xor();
+    while (peek().type == Tok::kOr) {
+      next();
+      Node right = parse_xor();
+      left = Node{std::nullopt, Xapian::Query(Xapian::Query::OP_OR, left.query, right.query)};
+    }
+    return left;
+  }
+
+  Node parse_xor() {
+    Node left = parse_and();
+    while (peek().type == Tok::kXor) {
+      next();
+      Node right = parse_and();
+      left = Node{std::nullopt, Xapian::Query(Xapian::Query::OP_XOR, left.query, right.query)};
+    }
+    return left;
+  }
+
+  Node parse_and() {
+    Node left = parse_group();
+    while (peek().type == Tok::kAnd || peek().type == Tok::kNot) {
+      bool negate = next().type == Tok::kNot;
+      if (!negate && peek().type == Tok::kNot) {
+        next();
+        negate = true;
+      }
+      Node right = parse_group();
+      left = Node{std::nullopt, Xapian::Query(negate ? Xapian::Query::OP_AND_NOT : Xapian::Query::OP_AND,
+                                              left.query, right.query)};
+    }
+    return left;
+  }
+
+  Node parse_group() {
+    Group g;
+    bool any = false;
+    for (;;) {
+      const Lexeme& t = peek();
+      if (t.type == Tok::kWord || t.type == Tok::kPhrase) {
+        next();
+        add_item(g, t);
+        any = true;
+      } else if (t.type == Tok::kLParen) {
+        std::size_t col = next().column;
+        if (++depth_ > limits_.max_depth) syntax_error(col, "parentheses nested too deeply");
+        Node inner = parse_or();
+        if (peek().type != Tok::kRParen) syntax_error(col, "'(' is never closed");
+        next();
+        --depth_;
+        g.positive.push_back(inner.query);
+        any = true;
+      } else {
+        break;
+      }
+    }
+    if (!any) {
+      const Lexeme& t = peek();
+      if (t.type == Tok::kEnd) {
+        if (pos_ == 0) throw UsageError("empty query");
+        syntax_error(t.column, std::string("expected a search term after ") + name(lx_[pos_ - 1].type));
+      }
+      if (t.type == Tok::kRParen) syntax_error(t.column, "')' without a search term before it");
+      syntax_error(t.column, std::string("expected a search term before ") + name(t.type));
+    }
+    Node n;
+    n.query = g.empty() ? Xapian::Query() : combine(g, false);
+    n.group = std::move(g);
+    return n;
+  }
+
+  void count_item(std::size_t column) {
+    if (++items_ > limits_.max_items)
+      syntax_error(column, "too many terms (the limit is " + std::to_string(limits_.max_items) + ")");
+  }
+
+  void add_item(Group& g, const Lexeme& t) {
+    count_item(t.column);
+    const Field* field = t.field.empty() ? nullptr : field_by_query_name(t.field);
+    // Boolean filters: source:, lang:, tag:, id:, url:.
+    if (field && field->kind == FieldKind::kBoolean) {
+      Xapian::Query term(boolean_term(*field, t.text));
+      place_filter(g, t.mod, std::string(field->prefix), term);
+      return;
+    }
+    // Date ranges.
+    if (!field && t.type == Tok::kWord) {
+      auto dots = t.text.find("..");
+      if (dots != std::string::npos) {
+        std::string_view from = std::string_view(t.text).substr(0, dots);
+        std::string_view to = std::string_view(t.text).substr(dots + 2);
+        if ((from.empty() || looks_like_date(from)) && (to.empty() || looks_like_date(to)) &&
+            !(from.empty() && to.empty())) {
+          place_filter(g, t.mod, std::string("\x01") + "date", QueryBuilder::date_range(from, to));
+          return;
+        }
+      }
+    }
+    const Space space = field ? field_space(*field) : default_space();
+    const bool positive = t.mod != '-';
+    std::vector<Xapian::Query> parts =
+        t.type == Tok::kPhrase ? phrase_queries(t.text, space, positive) : word_queries(t.text, space, t.wildcard, positive);
+    for (Xapian::Query& q : parts) {
+      if (t.mod == '+') g.must.push_back(std::move(q));
+      else if (t.mod == '-') g.must_not.push_back(std::move(q));
+      else g.positive.push_back(std::move(q));
+    }
+  }
+
+  static void place_filter(Group& g, char mod, const std::string& key, const Xapian::Query& q) {
+    if (mod == '-') g.must_not.push_back(q);
+    else g.filters[key].push_back(q);
+  }
+
+  // Splits analyzed tokens into units: each run of adjacent Han words is one
+  // unit, every other word is a unit of its own.
+  static std::vector<std::pair<std::size_t, std::size_t>> units(const std::vector<Token>& toks) {
+    std::vector<std::pair<std::size_t, std::size_t>> out;  // [first, last)
+    for (std::size_t i = 0; i < toks.size();) {
+      std::size_t j = i + 1;
+      if (toks[i].kind == TokenKind::kHan)
+        while (j < toks.size() && toks[j].kind == TokenKind::kHan && toks[j].begin == toks[j - 1].end) ++j;
+      out.emplace_back(i, j);
+      i = j;
+    }
+    return out;
+  }
+
+  Xapian::Query han_unit(std::string_view text, const std::vector<Token>& toks, std::size_t b, std::size_t e,
+                         const Space& space, bool positive) {
+    std::vector<Token> sub(toks.begin() + static_cast<std::ptrdiff_t>(b), toks.begin() + static_cast<std::ptrdiff_t>(e));
+    std::vector<HanRun> runs = Analyzer::han_runs(text, sub);
+    std::u32string chars;
+    for (const HanRun& r : runs) chars += r.chars;
+    if (chars.empty()) return Xapian::Query();
+    if (positive && hl_) hl_->han.push_back(chars);
+    std::vector<std::string> grams = han_ngrams(chars);
+    std::vector<Xapian::Query> gram_queries;
+    std::set<std::string> seen;
+    for (const std::string& g : grams)
+      if (seen.insert(g).second) gram_queries.emplace_back(space.ngrams + g);
+    Xapian::Query ngram = gram_queries.size() == 1
+                              ? gram_queries.front()
+                              : Xapian::Query(Xapian::Query::OP_AND, gram_queries.begin(), gram_queries.end());
+    std::vector<Xapian::Query> words;
+    for (const Token& t : sub) words.emplace_back(space.words + t.term, 1, static_cast<Xapian::termpos>(words.size() + 1));
+    Xapian::Query whole = words.size() == 1
+                              ? words.front()
+                              : Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+    return Xapian::Query(Xapian::Query::OP_AND_MAYBE, ngram,
+                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, whole, kWholeWordBoost));
+  }
+
+  Xapian::Query word_unit(const Token& t, const Space& space, bool exact, bool wildcard, bool positive) {
+    if (wildcard && t.kind != TokenKind::kHan) {
+      if (positive && hl_) hl_->words.insert(t.term);
+      return Xapian::Query(Xapian::Query::OP_WILDCARD, space.words + t.term, limits_.max_wildcard,
+                           Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    }
+    if (!exact && t.kind == TokenKind::kWord) {
+      std::string stemmed = analyzer_.stem(t.term);
+      if (!stemmed.empty()) {
+        if (positive && hl_) hl_->stems.insert(stemmed);
+        return Xapian::Query(space.stems + stemmed);
+      }
+    }
+    if (positive && hl_) hl_->words.insert(t.term);
+    return Xapian::Query(space.words + t.term);
+  }
+
+  std::vector<Xapian::Query> word_queries(const std::string& text, const Space& space, bool wildcard, bool positive) {
+    std::vector<Token> toks = analyzer_.tokenize(text);
+    std::vector<Xapian::Query> out;
+    auto us = units(toks);
+    for (std::size_t u = 0; u < us.size(); ++u) {
+      auto [b, e] = us[u];
+      if (toks[b].kind == TokenKind::kHan)
+        out.push_back(han_unit(text, toks, b, e, space, positive));
+      else
+        out.push_back(word_unit(toks[b], space, false, wildcard && u + 1 == us.size(), positive));
+    }
+    return out;
+  }
+
+  std::vector<Xapian::Query> phrase_queries(const std::string& text, const Space& space, bool positive) {
+    std::vector<Token> toks = analyzer_.tokenize(text);
+    auto us = units(toks);
+    if (us.empty()) return {};
+    std::vector<Xapian::Query> parts;
+    bool has_han = false;
+    for (auto [b, e] : us) {
+      if (toks[b].kind == TokenKind::kHan) {
+        has_han = true;
+        parts.push_back(han_unit(text, toks, b, e, space, positive));
+      } else {
+        parts.push_back(word_unit(toks[b], space, true, false, positive));
+      }
+    }
+    if (parts.size() == 1) return parts;
+    std::vector<Xapian::Query> words;
+    for (const Token& t : toks) words.emplace_back(space.words + t.term);
+    Xapian::Query phrase(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+    if (!has_han) return {phrase};
+    // Han words may be segmented differently in the document: require every
+    // part, and rank the exact phrase first.
+    return {Xapian::Query(Xapian::Query::OP_AND_MAYBE, Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()),
+                          phrase)};
+  }
+
+  std::vector<Lexeme> lx_;
+  std::size_t pos_ = 0;
+  std::size_t depth_ = 0;
+  std::size_t items_ = 0;
+  Analyzer& analyzer_;
+  const QueryLimits& limits_;
+  Highlights* hl_;
+};
+
+}  // namespace
+
+QueryBuilder::QueryBuilder(QueryLimits limits) : limits_(limits) {}
+
+Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view to) {
+  if (from.empty() && to.empty()) return Xapian::Query::MatchAll;
+  if (from.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotPublished, range_end(to, true));
+  if (to.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotPublished, range_end(from, false));
+  return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotPublished, range_end(from, false), range_end(to, true));
+}
+
+ParsedQuery QueryBuilder::parse(std::string_view text) {
+  if (text.size() > limits_.max_bytes)
+    throw UsageError("query too long: " + std::to_string(text.size()) + " bytes, the limit is " +
+                     std::to_string(limits_.max_bytes));
+  std::string clean = clean_text(text);
+  Highlights hl;
+  Parser parser(lex(clean), analyzer_, limits_, &hl);
+  ParsedQuery out = parser.run();
+  out.highlights = std::move(hl);
+  return out;
+}
+
+}  // namespace xinwen

@@ -1,0 +1,76 @@
+// The query language: Xapian QueryParser's syntax, parsed by xinwen so that
+// every piece of text goes through the same Analyzer as the documents.
+//
+//   words          deepseek banks 银行    (all words rank above some words)
+//   "phrases"      "chip export rules"   (also “curly” quotes)
+//   operators      AND OR NOT XOR ( )    (upper case, as QueryParser)
+//   +must -mustnot +nvidia -intel
+//   fields         title:輝達 title:"export rules" author:… source:Reuters
+//                  lang:zh tag:semiconductors id:… url:…
+//   wildcards      export*               (English prefixes, bounded expansion)
+//   date ranges    2025-06-01..2025-07-01, 2025-06-01.., ..2025-07-01
+//
+// Han text becomes a character n-gram match (found wherever it stands, in
+// either script) boosted by the query's own words (whole words rank higher).
+// Parsing is pure: a QueryBuilder holds an Analyzer and is not thread-safe.
+#pragma once
+
+#include <xapian.h>
+
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "schema/analyzer.h"
+
+namespace xinwen {
+
+struct QueryLimits {
+  std::size_t max_bytes = 1024;            // longer queries are refused
+  std::size_t max_depth = 16;              // parenthesis nesting
+  std::size_t max_items = 64;              // words, phrases and filters
+  Xapian::termcount max_wildcard = 100;    // terms one wildcard may expand to
+};
+
+// What to highlight in snippets: the positive parts of the query.
+struct Highlights {
+  std::set<std::string> words;   // folded terms, matched exactly
+  std::set<std::string> stems;   // english stems, matched by stem
+  std::vector<std::u32string> han;  // folded Han strings, matched as substrings
+};
+
+struct ParsedQuery {
+  Xapian::Query query;                     // what matches
+  std::optional<Xapian::Query> all_words;  // the same, requiring every word; set
+                                           // when the query is a list of >= 2 words
+  Highlights highlights;
+};
+
+class QueryBuilder {
+ public:
+  explicit QueryBuilder(QueryLimits limits = {});
+
+  // Throws UsageError with a one-line message on a syntax error or a query
+  // over the limits.
+  ParsedQuery parse(std::string_view text);
+
+  // A date-range filter on the published time: YYYY-MM-DD (or YYYY-MM, YYYY),
+  // either end may be empty. Throws UsageError on a bad date.
+  static Xapian::Query date_range(std::string_view from, std::string_view to);
+
+  Analyzer& analyzer() { return analyzer_; }
+  const QueryLimits& limits() const { return limits_; }
+
+ private:
+  QueryLimits limits_;
+  Analyzer analyzer_;
+};
+
+// Boost given to a query's own words over its n-gram match, so that documents
+// with the whole word rank above those where the characters merely stand side
+// by side.
+inline constexpr double kWholeWordBoost = 3.0;
+
+}  // namespace xinwen

@@ -1,0 +1,416 @@
+#include "searcher/search.h"
+
+#include <unicode/utf8.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+
+#include "schema/article.h"
+#include "schema/errors.h"
+#include "schema/fold.h"
+#include "schema/schema.h"
+
+namespace xinwen {
+namespace {
+
+std::string html_escape(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 16);
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// Byte offset of every code point of s, plus s.size() at the end.
+std::vector<std::size_t> code_point_offsets(std::string_view s) {
+  std::vector<std::size_t> out;
+  out.reserve(s.size() + 1);
+  const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+  int32_t i = 0, n = static_cast<int32_t>(s.size());
+  while (i < n) {
+    out.push_back(static_cast<std::size_t>(i));
+    U8_FWD_1(p, i, n);
+  }
+  out.push_back(s.size());
+  return out;
+}
+
+Xapian::Query filter_terms(const Field& field, const std::vector<std::string>& values) {
+  std::vector<Xapian::Query> terms;
+  for (const std::string& v : values)
+    if (!v.empty()) terms.emplace_back(boolean_term(field, v));
+  if (terms.empty()) return Xapian::Query();
+  return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
+}
+
+std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy, std::size_t max) {
+  std::vector<FacetCount> out;
+  for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
+    if ((*it).empty()) continue;
+    out.push_back({*it, it.get_termfreq()});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+  if (out.size() > max) out.resize(max);
+  return out;
+}
+
+}  // namespace
+
+std::string Snippet::html() const {
+  std::string out;
+  for (const auto& [text, match] : parts) {
+    if (match) out += "<mark>";
+    out += html_escape(text);
+    if (match) out += "</mark>";
+  }
+  return out;
+}
+
+std::string Snippet::plain() const {
+  std::string out;
+  for (const auto& [text, match] : parts) out += text;
+  return out;
+}
+
+std::string Snippet::ansi() const {
+  std::string out;
+  for (const auto& [text, match] : parts) {
+    if (match) out += "\033[1m";
+    out += text;
+    if (match) out += "\033[0m";
+  }
+  return out;
+}
+
+Xapian::Database open_readable(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec))
+    throw EnvironmentError("no database at " + path + " (create it with: xinwen-index add --db " + path + " FILE...)");
+  try {
+    Xapian::Database db(path);
+    check_schema_version(db);
+    return db;
+  } catch (const Xapian::Error& e) {
+    throw EnvironmentError("cannot open database " + path + ": " + e.get_msg());
+  }
+}
+
+Searcher::Searcher(const std::string& path, SearcherOptions options)
+    : path_(path), options_(options), db_(open_readable(path)), builder_(options.limits) {}
+
+bool Searcher::reopen() {
+  try {
+    return db_.reopen();
+  } catch (const Xapian::Error&) {
+    // The files were swapped (compaction): open afresh.
+    db_ = open_readable(path_);
+    return true;
+  }
+}
+
+SearchResponse Searcher::search(const SearchRequest& request) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return search_once(request);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= 2) throw EnvironmentError("database keeps changing under the search; try again");
+      reopen();
+    } catch (const Xapian::DatabaseError& e) {
+      if (attempt >= 2) throw EnvironmentError("database error: " + e.get_msg());
+      reopen();
+    }
+  }
+}
+
+SearchResponse Searcher::search_once(const SearchRequest& req) {
+  if (req.limit > options_.max_limit)
+    throw UsageError("limit " + std::to_string(req.limit) + " is over the maximum of " +
+                     std::to_string(options_.max_limit));
+  if (req.offset > 1000000) throw UsageError("offset is too large");
+  ParsedQuery pq = builder_.parse(req.query);
+
+  std::vector<Xapian::Query> filters;
+  if (!req.from.empty() || !req.to.empty()) filters.push_back(QueryBuilder::date_range(req.from, req.to));
+  if (Xapian::Query f = filter_terms(*field_by_name("source"), req.sources); !f.empty()) filters.push_back(f);
+  if (Xapian::Query f = filter_terms(*field_by_name("lang"), req.langs); !f.empty()) filters.push_back(f);
+  auto filtered = [&](const Xapian::Query& q) {
+    if (filters.empty()) return q;
+    return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+  };
+
+  Xapian::Enquire enquire(db_);
+  enquire.set_weighting_scheme(Xapian::BM25Weight());
+  if (req.sort == SortOrder::kDate) enquire.set_sort_by_value_then_relevance(kSlotPublished, true);
+
+  SearchResponse out;
+  out.query = req.query;
+  out.offset = req.offset;
+  out.limit = req.limit;
+
+  std::vector<std::pair<Xapian::MSet, bool>> pages;  // (page, matched every word)
+  const Xapian::Query full = filtered(pq.query);
+  if (pq.all_words) {
+    // Two tiers: documents with every word first, then those with some.
+    const Xapian::Query all = filtered(*pq.all_words);
+    enquire.set_query(all);
+    Xapian::MSet first = enquire.get_mset(req.offset, req.limit, req.offset + req.limit);
+    const Xapian::doccount n_all = first.get_matches_estimated();
+    const bool exact = first.size() < req.limit;  // then n_all is exact
+    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, full, all));
+    Xapian::MSet second;
+    if (exact) {
+      std::size_t off2 = req.offset > n_all ? req.offset - n_all : 0;
+      std::size_t lim2 = req.limit - first.size();
+      second = enquire.get_mset(static_cast<Xapian::doccount>(off2), static_cast<Xapian::doccount>(lim2),
+                                static_cast<Xapian::doccount>(off2 + lim2));
+    } else {
+      second = enquire.get_mset(0, 0);
+    }
+    out.total = n_all + second.get_matches_estimated();
+    pages.emplace_back(first, true);
+    pages.emplace_back(second, false);
+  } else {
+    enquire.set_query(full);
+    Xapian::MSet mset = enquire.get_mset(req.offset, req.limit, req.offset + req.limit);
+    out.total = mset.get_matches_estimated();
+    pages.emplace_back(mset, true);
+  }
+
+  for (auto& [mset, all_words] : pages) {
+    for (auto it = mset.begin(); it != mset.end(); ++it) {
+      Xapian::Document doc = it.get_document();
+      Article a = article_from_document(doc);
+      Hit h;
+      h.docid = *it;
+      h.id = a.id;
+      h.url = a.url;
+      h.title = a.title;
+      h.source = a.source;
+      h.published = a.published;
+      h.lang = a.lang;
+      h.author = a.author;
+      h.tags = a.tags;
+      h.score = it.get_weight();
+      h.all_words = all_words;
+      h.snippet = make_snippet(a.body.empty() ? a.title : a.body, pq.highlights, req.snippet_chars);
+      out.hits.push_back(std::move(h));
+    }
+  }
+
+  if (req.facets) {
+    Xapian::Enquire fe(db_);
+    fe.set_query(full);
+    fe.set_weighting_scheme(Xapian::BoolWeight());
+    Xapian::ValueCountMatchSpy by_source(kSlotSource), by_month(kSlotMonth);
+    fe.add_matchspy(&by_source);
+    fe.add_matchspy(&by_month);
+    fe.get_mset(0, 0, options_.facet_sample);
+    out.by_source = facet_counts(by_source, 50);
+    out.by_month = facet_counts(by_month, 1000);
+    std::sort(out.by_month.begin(), out.by_month.end(),
+              [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
+  }
+  return out;
+}
+
+Snippet Searcher::make_snippet(const std::string& full_text, const Highlights& hl, std::size_t chars) {
+  // Long bodies: look for matches in the first 256 KiB only.
+  std::string_view text(full_text);
+  if (text.size() > (256u << 10)) {
+    std::size_t n = 256u << 10;
+    while (n > 0 && (static_cast<unsigned char>(text[n]) & 0xC0) == 0x80) --n;
+    text = text.substr(0, n);
+  }
+  Analyzer& analyzer = builder_.analyzer();
+  std::vector<Token> tokens = analyzer.tokenize(text);
+  std::vector<std::pair<std::size_t, std::size_t>> marks;  // byte spans
+  std::vector<std::string> which;                          // what each mark matched
+  for (const Token& t : tokens) {
+    if (t.kind == TokenKind::kHan) continue;
+    bool hit = hl.words.count(t.term) > 0;
+    if (!hit && !hl.stems.empty() && t.kind == TokenKind::kWord) {
+      std::string s = analyzer.stem(t.term);
+      hit = !s.empty() && hl.stems.count(s) > 0;
+    }
+    if (!hit) {
+      // Wildcards: a highlighted prefix marks the words it starts.
+      for (const std::string& w : hl.words)
+        if (t.term.size() > w.size() && t.term.compare(0, w.size(), w) == 0 && hl.words.count(t.term) == 0) {
+          hit = false;
+          break;
+        }
+    }
+    if (hit) {
+      marks.emplace_back(t.begin, t.end);
+      which.push_back(t.term);
+    }
+  }
+  if (!hl.han.empty()) {
+    for (const HanRun& run : Analyzer::han_runs(text, tokens)) {
+      for (const std::u32string& h : hl.han) {
+        if (h.empty() || h.size() > run.chars.size()) continue;
+        for (std::size_t p = run.chars.find(h); p != std::u32string::npos; p = run.chars.find(h, p + h.size())) {
+          marks.emplace_back(run.begins[p], run.ends[p + h.size() - 1]);
+          std::string key;
+          for (char32_t c : h) append_utf8(key, c);
+          which.push_back(key);
+        }
+      }
+    }
+  }
+  // Merge overlapping marks.
+  std::vector<std::size_t> order(marks.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return marks[a] < marks[b]; });
+  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  std::vector<std::string> merged_which;
+  for (std::size_t i : order) {
+    if (!merged.empty() && marks[i].first <= merged.back().second) {
+      merged.back().second = std::max(merged.back().second, marks[i].second);
+    } else {
+      merged.push_back(marks[i]);
+      merged_which.push_back(which[i]);
+    }
+  }
+
+  // Choose the window of `chars` code points holding the most distinct matches.
+  std::vector<std::size_t> cp = code_point_offsets(text);
+  const std::size_t ncp = cp.size() - 1;
+  auto cp_index = [&](std::size_t byte) {
+    return static_cast<std::size_t>(std::lower_bound(cp.begin(), cp.end(), byte) - cp.begin());
+  };
+  std::size_t best_start = 0, best_score = 0;
+  for (std::size_t i = 0; i < merged.size(); ++i) {
+    std::size_t start = cp_index(merged[i].first);
+    std::set<std::string> distinct;
+    for (std::size_t j = i; j < merged.size() && cp_index(merged[j].second) <= start + chars; ++j)
+      distinct.insert(merged_which[j]);
+    if (distinct.size() > best_score) {
+      best_score = distinct.size();
+      best_start = start;
+    }
+  }
+  // Some context before the first match, a fifth of the window.
+  std::size_t from = best_start > chars / 5 ? best_start - chars / 5 : 0;
+  std::size_t to = std::min(ncp, from + chars);
+  if (to == ncp && ncp > chars) from = ncp - chars;
+  // Do not start or end inside a word.
+  for (const Token& t : tokens) {
+    std::size_t tb = cp_index(t.begin), te = cp_index(t.end);
+    if (tb < from && te > from && t.kind != TokenKind::kHan) from = tb;
+    if (tb < to && te > to && t.kind != TokenKind::kHan) to = te;
+  }
+  const std::size_t bfrom = cp[from], bto = cp[to];
+
+  Snippet snip;
+  auto add = [&](std::size_t b, std::size_t e, bool match) {
+    if (b >= e) return;
+    std::string piece(text.substr(b, e - b));
+    for (char& c : piece)
+      if (c == '\n' || c == '\t') c = ' ';
+    if (!snip.parts.empty() && snip.parts.back().second == match)
+      snip.parts.back().first += piece;
+    else
+      snip.parts.emplace_back(std::move(piece), match);
+  };
+  if (bfrom > 0) add(0, 0, false), snip.parts.emplace_back("…", false);
+  std::size_t at = bfrom;
+  for (const auto& [b, e] : merged) {
+    if (e <= bfrom || b >= bto) continue;
+    add(at, std::max(at, b), false);
+    add(std::max(at, b), std::min(e, bto), true);
+    at = std::min(e, bto);
+  }
+  add(at, bto, false);
+  if (bto < full_text.size()) add(0, 0, false), snip.parts.emplace_back("…", false);
+  return snip;
+}
+
+std::vector<std::string> Searcher::suggest(std::string_view prefix, std::size_t count) {
+  std::string text = clean_text(prefix);
+  std::size_t cut = text.find_last_of(" \t");
+  std::string head = cut == std::string::npos ? std::string() : text.substr(0, cut + 1);
+  std::string last = fold_term(cut == std::string::npos ? text : text.substr(cut + 1));
+  if (last.empty() || count == 0) return {};
+  // Terms begin with a lower-case letter, a digit or a non-ASCII character;
+  // anything else would walk into a prefixed term space.
+  unsigned char c0 = static_cast<unsigned char>(last[0]);
+  if (c0 < 0x80 && !std::islower(c0) && !std::isdigit(c0)) return {};
+  constexpr std::size_t kScan = 5000;
+  std::vector<std::pair<Xapian::doccount, std::string>> found;
+  for (int attempt = 0;; ++attempt) {
+    try {
+      found.clear();
+      std::size_t scanned = 0;
+      for (auto it = db_.allterms_begin(last); it != db_.allterms_end(last) && scanned < kScan; ++it, ++scanned) {
+        if (*it == last) continue;
+        found.emplace_back(it.get_termfreq(), *it);
+      }
+      break;
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= 2) throw EnvironmentError("database keeps changing; try again");
+      reopen();
+    }
+  }
+  std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < found.size() && out.size() < count; ++i) out.push_back(head + found[i].second);
+  return out;
+}
+
+DatabaseStats database_stats(const std::string& path) {
+  Xapian::Database db = open_readable(path);
+  DatabaseStats s;
+  s.documents = db.get_doccount();
+  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++s.terms;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec))
+      if (it->is_regular_file(ec)) s.bytes += it->file_size(ec);
+  } else {
+    s.bytes = fs::file_size(path, ec);
+  }
+  s.last_update = db.get_metadata(std::string(kMetaLastUpdate));
+  s.schema_version = db.get_metadata(std::string(kMetaSchemaVersion));
+  return s;
+}
+
+nlohmann::json to_json(const SearchResponse& r) {
+  using nlohmann::json;
+  json results = json::array();
+  for (const Hit& h : r.hits) {
+    results.push_back({{"id", h.id},
+                       {"url", h.url},
+                       {"title", h.title},
+                       {"source", h.source},
+                       {"published", h.published},
+                       {"lang", h.lang},
+                       {"author", h.author},
+                       {"tags", h.tags},
+                       {"score", h.score},
+                       {"matched", h.all_words ? "all" : "some"},
+                       {"snippet", h.snippet.html()}});
+  }
+  json out = {{"version", kJsonVersion}, {"query", r.query}, {"total", r.total},
+              {"offset", r.offset},      {"limit", r.limit}, {"results", results}};
+  if (!r.by_source.empty() || !r.by_month.empty()) {
+    json src = json::array(), month = json::array();
+    for (const FacetCount& f : r.by_source) src.push_back({{"value", f.value}, {"count", f.count}});
+    for (const FacetCount& f : r.by_month) month.push_back({{"value", f.value}, {"count", f.count}});
+    out["facets"] = {{"source", src}, {"month", month}};
+  }
+  return out;
+}
+
+}  // namespace xinwen

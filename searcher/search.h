@@ -1,0 +1,114 @@
+// Searching a xinwen database: one code path for the CLI, the batch mode and
+// the HTTP server. A Searcher owns a read-only Xapian::Database and a
+// QueryBuilder: it is not thread-safe, so each thread keeps its own. It reopens
+// the database when a writer's commit invalidates what it was reading.
+#pragma once
+
+#include <xapian.h>
+
+#include <nlohmann/json_fwd.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "searcher/query.h"
+
+namespace xinwen {
+
+enum class SortOrder { kRelevance, kDate };
+
+struct SearchRequest {
+  std::string query;
+  std::size_t offset = 0;
+  std::size_t limit = 10;
+  SortOrder sort = SortOrder::kRelevance;
+  std::string from, to;               // YYYY-MM-DD, inclusive; empty = open
+  std::vector<std::string> sources;   // any of these (display names or folded)
+  std::vector<std::string> langs;     // any of these
+  bool facets = false;                // count results by source and by month
+  std::size_t snippet_chars = 160;    // code points of context in a snippet
+};
+
+// A snippet: pieces of text, each marked as a match or not.
+struct Snippet {
+  std::vector<std::pair<std::string, bool>> parts;
+  std::string html() const;  // HTML-escaped, matches in <mark>...</mark>
+  std::string plain() const;
+  std::string ansi() const;  // matches in bold, for terminals
+};
+
+struct Hit {
+  Xapian::docid docid = 0;
+  std::string id, url, title, source, published, lang, author;
+  std::vector<std::string> tags;
+  double score = 0;
+  bool all_words = true;  // matched every query word (false: some)
+  Snippet snippet;
+};
+
+struct FacetCount {
+  std::string value;
+  Xapian::doccount count;
+};
+
+struct SearchResponse {
+  std::string query;
+  Xapian::doccount total = 0;  // an estimate, as Xapian gives it
+  std::size_t offset = 0, limit = 0;
+  std::vector<Hit> hits;
+  std::vector<FacetCount> by_source, by_month;  // filled when facets were asked
+};
+
+struct SearcherOptions {
+  QueryLimits limits;
+  std::size_t max_limit = 1000;        // the largest page one request may ask
+  Xapian::doccount facet_sample = 20000;  // documents the facet counters look at
+};
+
+class Searcher {
+ public:
+  // Opens path read-only (a database directory or a stub file). Throws
+  // EnvironmentError if it is missing, unreadable or of another schema.
+  explicit Searcher(const std::string& path, SearcherOptions options = {});
+
+  // Throws UsageError on a bad query or request.
+  SearchResponse search(const SearchRequest& request);
+
+  // Completions for what a user is typing: indexed words that start with the
+  // last word of prefix (English), or indexed Han words that start with the
+  // typed characters, most frequent first.
+  std::vector<std::string> suggest(std::string_view prefix, std::size_t count = 8);
+
+  // Picks up the writer's latest commit; true if anything changed.
+  bool reopen();
+
+  Xapian::Database& database() { return db_; }
+  QueryBuilder& builder() { return builder_; }
+
+ private:
+  SearchResponse search_once(const SearchRequest& request);
+  Snippet make_snippet(const std::string& text, const Highlights& hl, std::size_t chars);
+
+  std::string path_;
+  SearcherOptions options_;
+  Xapian::Database db_;
+  QueryBuilder builder_;
+};
+
+// Opens a database read-only, with the schema check and clear errors.
+Xapian::Database open_readable(const std::string& path);
+
+// Statistics of a database, as `xinwen-index stats` reports them.
+struct DatabaseStats {
+  Xapian::doccount documents = 0;
+  std::uint64_t terms = 0;  // distinct terms
+  std::uint64_t bytes = 0;  // on disk
+  std::string last_update, schema_version;
+};
+DatabaseStats database_stats(const std::string& path);
+
+// The JSON documents of the CLI and the API (schema/JSON.md; version 1).
+inline constexpr int kJsonVersion = 1;
+nlohmann::json to_json(const SearchResponse& response);
+
+}  // namespace xinwen
