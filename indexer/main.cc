@@ -10,6 +10,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "indexer/fetch_command.h"
 #include "indexer/readers.h"
 #include "indexer/writer.h"
 #include "schema/errors.h"
@@ -143,6 +144,14 @@ int run_stats(const std::string& db, bool json) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string_view(argv[1]) == "fetch") {
+    try {
+      return xinwen::run_fetch_command(argc - 1, argv + 1);
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "xinwen-index: %s\n", e.what());
+      return xinwen::kExitUsage;
+    }
+  }
   CLI::App app{"xinwen-index: add news articles to a xinwen database, delete them, show statistics"};
   app.require_subcommand(1);
   std::string db;
