@@ -1,7 +1,76 @@
 // The HTTP server behind a website's search box: `xinwen-search serve`.
+//
+// It answers the JSON API (searcher/API.md) with the same Searcher and the same
+// to_json() as the command line, and serves the search page from a folder of
+// static files. Requests run on a fixed pool of worker threads; each worker
+// keeps its own read-only Searcher and reopens it when the indexer commits.
+// Connections beyond the workers and a bounded wait queue are answered with
+// 503 at once instead of waiting without end.
 #pragma once
 
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
 namespace xinwen {
+
+struct ServerOptions {
+  std::string db;                    // database directory or stub file
+  std::string host = "127.0.0.1";    // address to listen on
+  int port = 8080;                   // 0: any free port (see HttpServer::bind)
+  std::string static_dir;            // the page's folder; empty: no page
+
+  std::size_t threads = 16;          // workers: requests served at once
+  std::size_t queue = 64;            // connections that may wait for a worker
+  int read_timeout = 5;              // seconds to receive a request
+  int write_timeout = 5;             // seconds to send a response
+  int keep_alive_timeout = 2;        // seconds an idle connection keeps its worker
+  std::size_t keep_alive_requests = 100;  // requests on one connection
+
+  std::size_t max_query_bytes = 512;     // q of /api/search and /api/suggest
+  std::size_t default_page_size = 10;
+  std::size_t max_page_size = 50;        // size of /api/search
+  std::size_t max_page = 100;            // page of /api/search
+  std::size_t max_suggestions = 10;      // n of /api/suggest
+  unsigned max_wildcard = 100;           // terms one word* may expand to
+  std::size_t max_body_bytes = 1024;     // request bodies (the API takes none)
+  std::size_t max_headers = 64;          // header fields in one request
+  std::size_t max_header_bytes = 16384;  // their total size
+
+  std::vector<std::string> cors_origins;  // origins allowed to call the API; "*" any
+  double reopen_interval = 1.0;  // seconds between checks for a new commit; 0: every request
+  bool access_log = false;       // one line per request on stderr
+};
+
+class HttpServer {
+ public:
+  explicit HttpServer(ServerOptions options);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // Binds the listening socket and returns its port (the chosen one when
+  // options.port is 0). Throws EnvironmentError if the address is unusable.
+  int bind();
+
+  // Serves until stop() is called (from any thread). bind() must come first.
+  void run();
+
+  // Stops run(); safe to call more than once and before run() starts.
+  void stop();
+
+  const ServerOptions& options() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Where the page's files are when --static is not given: the source folder
+// named at build time if it still exists, else a "static" folder beside the
+// program or under ../share/xinwen/. Empty if none is found.
+std::string default_static_dir();
 
 // Parses the serve command's arguments (argv[0] is "serve") and runs the
 // server until it is stopped. Returns the process exit status.

@@ -1,0 +1,157 @@
+// Table-driven tests of the analyzer: folding, English rules, Han n-grams and
+// bad input. Each row is text in, terms out.
+#include <catch2/catch.hpp>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "schema/analyzer.h"
+#include "schema/article.h"
+#include "schema/fold.h"
+#include "schema/schema.h"
+
+using namespace xinwen;
+
+namespace {
+
+std::vector<std::string> terms_of(Analyzer& a, const std::string& text) {
+  std::vector<std::string> out;
+  for (const Token& t : a.tokenize(text)) out.push_back(t.term);
+  return out;
+}
+
+std::set<std::string> doc_terms(const Xapian::Document& doc) {
+  std::set<std::string> out;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) out.insert(*it);
+  return out;
+}
+
+bool valid_utf8(const std::string& s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    i += n;
+  }
+  return true;
+}
+
+}  // namespace
+
+TEST_CASE("words are folded and normalized", "[analyzer]") {
+  Analyzer a;
+  struct Row {
+    std::string text;
+    std::vector<std::string> terms;
+  };
+  const std::vector<Row> rows = {
+      {"NVIDIA Chips", {"nvidia", "chips"}},
+      {"ＡＩ ｃｈｉｐｓ", {"ai", "chips"}},              // full-width Latin: NFKC
+      {"AI\xC2\xA0" "chips", {"ai", "chips"}},            // NBSP separates like a space
+      {"DeepSeek\xE2\x80\x99s models", {"deepseek", "models"}},  // curly possessive
+      {"DeepSeek's models", {"deepseek", "models"}},             // straight possessive
+      {"the U.S. economy", {"the", "us", "economy"}},
+      {"H20 and 18A at 747.9", {"h20", "and", "18a", "at", "747.9"}},
+      {"股價", {"股价"}},                                 // Traditional folded to Simplified
+      {"don\xE2\x80\x99t", {"don't"}},                   // curly apostrophe inside a word
+      {"", {}},
+  };
+  for (const Row& row : rows) {
+    INFO(row.text);
+    CHECK(terms_of(a, row.text) == row.terms);
+  }
+}
+
+TEST_CASE("Traditional and Simplified fold to one term", "[analyzer]") {
+  CHECK(fold_term("輝達") == fold_term("辉达"));
+  CHECK(fold_term("股價") == "股价");
+  CHECK(fold_term("銀行") == "银行");
+  CHECK(fold_han(U'輝') == U'辉');
+  CHECK(fold_han(U'a') == U'a');
+}
+
+TEST_CASE("segmentation runs on the original script", "[analyzer]") {
+  Analyzer a;
+  // Segments keep the text as written (nothing folded) and drop white space.
+  std::vector<std::string_view> segs = a.segment("輝達 股價，創新高");
+  std::string joined;
+  for (auto s : segs) joined += std::string(s) + "|";
+  CHECK(joined.find("輝") != std::string::npos);
+  CHECK(joined.find("，|") != std::string::npos);  // punctuation is a segment
+  CHECK(joined.find(' ') == std::string::npos);
+}
+
+TEST_CASE("Han runs yield bigrams across word boundaries", "[analyzer]") {
+  CHECK(han_ngrams(U"辉达创") == std::vector<std::string>{"辉达", "达创"});
+  CHECK(han_ngrams(U"辉") == std::vector<std::string>{"辉"});
+
+  Analyzer a;
+  const std::string text = "緊隨輝達創下新高";
+  std::vector<Token> toks = a.tokenize(text);
+  std::vector<HanRun> runs = Analyzer::han_runs(text, toks);
+  REQUIRE(runs.size() == 1);
+  CHECK(runs[0].chars == U"紧随辉达创下新高");
+  // Each character keeps its span in the original text.
+  CHECK(text.substr(runs[0].begins[2], runs[0].ends[3] - runs[0].begins[2]) == "輝達");
+}
+
+TEST_CASE("documents get words, positions, stems and n-grams", "[analyzer]") {
+  Analyzer a;
+  Article art;
+  art.id = "x";
+  art.title = "Banks adopt 輝達 chips";
+  art.body = "The U.S. banks' DeepSeek\xE2\x80\x99s pilots.";
+  Xapian::Document doc = make_document(art, a);
+  std::set<std::string> t = doc_terms(doc);
+  for (const char* want : {"banks", "Zbank", "Sbanks", "ZSbank", "us", "deepseek", "XC辉达", "XTC辉达", "XC辉", "Qx"})
+    CHECK(t.count(want) == 1);
+  // Words have positions, n-grams and stems do not.
+  auto positions = [&](const std::string& term) {
+    Xapian::TermIterator it = doc.termlist_begin();
+    it.skip_to(term);
+    return (it != doc.termlist_end() && *it == term) ? it.positionlist_count() : 0u;
+  };
+  CHECK(positions("banks") == 2);  // title and body
+  CHECK(positions("XC辉达") == 0);
+  CHECK(positions("Zbank") == 0);
+}
+
+TEST_CASE("bad input never throws and every term is valid and short", "[analyzer]") {
+  Analyzer a;
+  const std::vector<std::string> inputs = {
+      std::string("\xFF\xFE bad \xC3 utf8 \xE4\xB8"),
+      std::string("nul\0inside\x01\x02" "control", 22),
+      std::string(10 << 20, 'a'),                 // 10 MB, no break
+      [] {
+        std::string s;
+        for (int i = 0; i < 200000; ++i) s += "中文";
+        return s;
+      }(),
+      std::string(),
+      std::string("\xF0\x9F\x98\x80\xF0\x9F\x98\x80 emoji"),
+  };
+  for (const std::string& text : inputs) {
+    Xapian::Document doc;
+    Xapian::termpos pos = 0;
+    REQUIRE_NOTHROW(a.index_field(doc, *field_by_name("body"), text, &pos));
+    for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+      CHECK((*it).size() <= kMaxTermBytes);
+      CHECK(valid_utf8(*it));
+    }
+  }
+  CHECK(terms_of(a, std::string("nul\0inside", 10)) == std::vector<std::string>{"nul", "inside"});
+  CHECK(terms_of(a, std::string(10 << 20, 'a')).empty());
+}
+
+TEST_CASE("oversized fields are cut at a character boundary", "[analyzer]") {
+  AnalyzerOptions options;
+  options.max_field_bytes = 10;
+  Analyzer a(options);
+  Xapian::Document doc;
+  Xapian::termpos pos = 0;
+  CHECK_FALSE(a.index_field(doc, *field_by_name("body"), "中文中文中文", &pos));  // 18 bytes
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) CHECK(valid_utf8(*it));
+}

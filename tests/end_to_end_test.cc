@@ -1,0 +1,219 @@
+// End to end: the bundled samples indexed by xinwen-index, queried through
+// xinwen-search in English, Simplified, Traditional, cross-script and mixed.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include "indexer/readers.h"
+#include "schema/errors.h"
+#include "searcher/search.h"
+#include "test_util.h"
+
+using namespace xinwen;
+using namespace xinwen::test;
+using nlohmann::json;
+
+namespace {
+
+// One sample database for the whole program.
+const std::string& sample_db() {
+  static TempDir dir;
+  static const std::string db = [] {
+    std::string path = dir / "db";
+    RunResult r = run(index_bin() + " add --db " + path + " " + samples_dir());
+    if (r.status != 0) throw std::runtime_error("indexing the samples failed: " + r.err);
+    return path;
+  }();
+  return db;
+}
+
+json search_json(const std::string& args) {
+  RunResult r = run(search_bin() + " --db " + sample_db() + " --json " + args);
+  INFO(r.err);
+  REQUIRE(r.status == 0);
+  return json::parse(r.out);
+}
+
+std::vector<std::string> ids(const json& j) {
+  std::vector<std::string> out;
+  for (const auto& h : j["results"]) out.push_back(h["id"]);
+  return out;
+}
+
+bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+std::ptrdiff_t rank_of(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) - v.begin();
+}
+
+}  // namespace
+
+TEST_CASE("English: every word ranks above some words, and both come back", "[e2e]") {
+  json j = search_json("--limit 20 chip export rules");
+  auto r = ids(j);
+  REQUIRE(!r.empty());
+  CHECK(r[0] == "en-chip-export-rules-2025");
+  CHECK(j["results"][0]["matched"] == "all");
+  CHECK(has(r, "en-nvidia-h20-licences-2025"));  // chip and export, no rule
+  bool seen_some = false;
+  for (const auto& h : j["results"]) {
+    if (h["matched"] == "some") seen_some = true;
+    else CHECK_FALSE(seen_some);  // no "all" after a "some"
+  }
+  CHECK(seen_some);
+  CHECK(j["total"].get<int>() >= static_cast<int>(r.size()));
+}
+
+TEST_CASE("English stems and possessives", "[e2e]") {
+  auto r = ids(search_json("bank"));
+  CHECK(has(r, "en-deepseek-chinese-banks-2025"));
+  r = ids(search_json("--limit 20 \"DeepSeek’s\""));
+  CHECK(has(r, "en-deepseek-nvidia-selloff-2025"));
+  CHECK(has(r, "en-deepseek-chinese-banks-2025"));
+  r = ids(search_json("747.9"));
+  CHECK(has(r, "en-lion-rock-record-close-2026"));
+  r = ids(search_json("18A"));
+  CHECK(has(r, "en-intel-18a-panther-lake-2025"));
+}
+
+TEST_CASE("Simplified and Traditional find each other", "[e2e]") {
+  for (const char* q : {"輝達", "辉达"}) {
+    INFO(q);
+    auto r = ids(search_json(q));
+    CHECK(has(r, "zht-nvidia-4-trillion-2025"));
+    CHECK(has(r, "zhs-nvidia-h20-charge-2025"));
+  }
+  for (const char* q : {"股價", "股价"}) {
+    auto r = ids(search_json(q));
+    CHECK(has(r, "zht-nvidia-4-trillion-2025"));
+    CHECK(has(r, "zhs-xiaomi-yu7-orders-2025"));
+  }
+}
+
+TEST_CASE("Han substrings across word boundaries are found", "[e2e]") {
+  // ICU splits 輝達 and 創下 apart; 達創 stands across the boundary.
+  for (const char* q : {"達創", "达创", "輝達創下", "\"達創\""}) {
+    INFO(q);
+    CHECK(has(ids(search_json(q)), "zht-nvidia-4-trillion-2025"));
+  }
+}
+
+TEST_CASE("whole-word matches rank above partial ones", "[e2e]") {
+  auto r = ids(search_json("--limit 20 辉达"));
+  REQUIRE(has(r, "zhs-gold-4000-2025"));  // 光辉达到: the characters, not the word
+  CHECK(rank_of(r, "zhs-nvidia-h20-charge-2025") < rank_of(r, "zhs-gold-4000-2025"));
+}
+
+TEST_CASE("mixed English and Chinese queries", "[e2e]") {
+  auto r = ids(search_json("DeepSeek 银行 banks"));
+  REQUIRE(r.size() >= 2);
+  CHECK(has(r, "zhs-banks-deepseek-2025"));
+  CHECK(has(r, "en-deepseek-chinese-banks-2025"));
+  r = ids(search_json("记账Agent"));
+  CHECK(r.at(0) == "mix-bookkeeping-agent-2026");
+  r = ids(search_json("ＡＩ 台積電"));
+  CHECK(r.at(0) == "zht-tsmc-q2-profit-2025");
+}
+
+TEST_CASE("snippets mark matches, in Chinese too", "[e2e]") {
+  json j = search_json("辉达");
+  bool found = false;
+  for (const auto& h : j["results"])
+    if (h["id"] == "zht-nvidia-4-trillion-2025") {
+      found = true;
+      CHECK(h["snippet"].get<std::string>().find("<mark>輝達</mark>") != std::string::npos);
+    }
+  CHECK(found);
+  j = search_json("banks");
+  CHECK(j["results"][0]["snippet"].get<std::string>().find("<mark>banks</mark>") != std::string::npos);
+  // The plain listing marks nothing when not on a terminal.
+  RunResult plain = run(search_bin() + " --db " + sample_db() + " banks");
+  CHECK(plain.out.find("\033[1m") == std::string::npos);
+  CHECK(plain.out.find("<mark>") == std::string::npos);
+}
+
+TEST_CASE("filters, fields, sorting and paging", "[e2e]") {
+  auto r = search_json("--sort date --limit 50 nvidia OR 辉达 OR 英伟达");
+  std::string last = "9999";
+  for (const auto& h : r["results"]) {
+    std::string p = h["published"];
+    CHECK(p <= last);
+    last = p;
+  }
+  auto only = ids(search_json("--source 港聞快訊 --limit 50 股價"));
+  CHECK(only == std::vector<std::string>{"zht-nvidia-4-trillion-2025"});
+  CHECK(ids(search_json("source:港聞快訊 股價")) == only);
+  auto dated = search_json("--from 2025-07-01 --to 2025-07-31 --limit 50 輝達 OR 台積電");
+  for (const auto& h : dated["results"]) CHECK(h["published"].get<std::string>().substr(0, 7) == "2025-07");
+  CHECK(ids(search_json("2025-07-01..2025-07-31 輝達")) == std::vector<std::string>{"zht-nvidia-4-trillion-2025"});
+  CHECK(has(ids(search_json("tag:banking --limit 50 deepseek")), "zhs-banks-deepseek-2025"));
+  CHECK(has(ids(search_json("title:記賬")), "mix-bookkeeping-agent-2026"));
+  for (const auto& h : search_json("lang:en --limit 50 chips")["results"]) CHECK(h["lang"] == "en");
+
+  auto page1 = ids(search_json("--limit 2 chips"));
+  auto page2 = ids(search_json("--limit 2 --offset 2 chips"));
+  auto both = ids(search_json("--limit 4 chips"));
+  REQUIRE(both.size() == 4);
+  CHECK(std::vector<std::string>(both.begin(), both.begin() + 2) == page1);
+  CHECK(std::vector<std::string>(both.begin() + 2, both.end()) == page2);
+}
+
+TEST_CASE("Markdown and text samples are searchable without markup", "[e2e]") {
+  json j = search_json("Arizona");
+  REQUIRE(j["results"].size() >= 1);
+  bool md = false;
+  for (const auto& h : j["results"])
+    if (h["url"].get<std::string>().find("tsmc-arizona-expansion") != std::string::npos) {
+      md = true;
+      CHECK(h["snippet"].get<std::string>().find("**") == std::string::npos);
+    }
+  CHECK(md);
+}
+
+TEST_CASE("errors: syntax, missing database, leading dash", "[e2e]") {
+  RunResult bad = run(search_bin() + " --db " + sample_db() + " 'nvidia AND'");
+  CHECK(bad.status == 2);
+  CHECK(bad.err.find("syntax error") != std::string::npos);
+  CHECK(std::count(bad.err.begin(), bad.err.end(), '\n') == 1);
+  RunResult missing = run(search_bin() + " --db /nonexistent/db nvidia");
+  CHECK(missing.status == 2);
+  CHECK(missing.err.find("no database") != std::string::npos);
+  RunResult dash = run(search_bin() + " --db " + sample_db() + " --json -- -intel chips");
+  CHECK(dash.status == 0);
+  auto j = json::parse(dash.out);
+  for (const auto& h : j["results"]) CHECK(h["id"] != "en-intel-18a-panther-lake-2025");
+  CHECK(j["results"].size() > 0);
+}
+
+TEST_CASE("every sample finds itself by its own title, and by any Han substring", "[e2e]") {
+  Searcher s(sample_db());
+  Analyzer analyzer;
+  std::size_t articles = 0, substrings = 0;
+  read_paths({samples_dir()}, [&](Record&& rec) {
+    REQUIRE(rec.outcome.article);
+    const Article& a = *rec.outcome.article;
+    ++articles;
+    SearchRequest req;
+    req.query = "\"" + a.title + "\"";
+    req.limit = 3;
+    auto r = s.search(req);
+    INFO(a.id << " " << a.title);
+    REQUIRE(!r.hits.empty());
+    CHECK(r.hits[0].id == a.id);
+    // Han substrings of 2 to 6 characters from the body, as written.
+    for (const HanRun& run : Analyzer::han_runs(a.body, analyzer.tokenize(a.body))) {
+      for (std::size_t len = 2; len <= 6 && len <= run.chars.size(); ++len) {
+        for (std::size_t at = 0; at + len <= run.chars.size(); at += 7) {
+          std::string q(a.body.substr(run.begins[at], run.ends[at + len - 1] - run.begins[at]));
+          req.query = q;
+          req.limit = 1000;
+          auto hits = s.search(req).hits;
+          INFO(q);
+          CHECK(std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.id == a.id; }));
+          ++substrings;
+        }
+      }
+    }
+  });
+  CHECK(articles == 30);
+  CHECK(substrings > 100);
+}

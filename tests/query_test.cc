@@ -1,0 +1,104 @@
+// The query language: syntax, errors, limits and how text becomes terms.
+#include <catch2/catch.hpp>
+
+#include "schema/errors.h"
+#include "searcher/query.h"
+
+using namespace xinwen;
+
+namespace {
+std::string describe(QueryBuilder& b, const std::string& q) { return b.parse(q).query.get_description(); }
+}  // namespace
+
+TEST_CASE("syntax errors are UsageErrors with a position", "[query]") {
+  QueryBuilder b;
+  for (const char* bad : {"nvidia AND", "OR chips", "(nvidia chips", "nvidia)", "title:", "", "   ", "a AND OR b",
+                          "2025-13-01..2025-14-01"}) {
+    INFO(bad);
+    CHECK_THROWS_AS(b.parse(bad), UsageError);
+  }
+  try {
+    b.parse("nvidia AND");
+  } catch (const UsageError& e) {
+    CHECK(std::string(e.what()).find("column") != std::string::npos);
+  }
+}
+
+TEST_CASE("hostile queries hit the limits, not the machine", "[query]") {
+  QueryLimits limits;
+  QueryBuilder b(limits);
+  CHECK_THROWS_AS(b.parse(std::string(limits.max_bytes + 1, 'a')), UsageError);
+  CHECK_THROWS_AS(b.parse(std::string(limits.max_depth + 1, '(') + "a" + std::string(limits.max_depth + 1, ')')),
+                  UsageError);
+  std::string many;
+  for (std::size_t i = 0; i <= limits.max_items; ++i) many += "w" + std::to_string(i) + " ";
+  CHECK_THROWS_AS(b.parse(many), UsageError);
+  // Control characters and bad UTF-8 are not syntax errors.
+  CHECK_NOTHROW(b.parse("nvidia\x01\xFF chips"));
+}
+
+TEST_CASE("mixed-script queries parse (no 'x 我 y' failure)", "[query]") {
+  QueryBuilder b;
+  std::string d = describe(b, "x 我 y");
+  CHECK(d.find("XC我") != std::string::npos);
+  d = describe(b, "DeepSeek 银行 banks");
+  CHECK(d.find("Zdeepseek") != std::string::npos);
+  CHECK(d.find("XC银行") != std::string::npos);
+  CHECK(d.find("Zbank") != std::string::npos);
+  // Without spaces too.
+  d = describe(b, "DeepSeek银行banks");
+  CHECK(d.find("XC银行") != std::string::npos);
+  CHECK(d.find("Zbank") != std::string::npos);
+}
+
+TEST_CASE("Han text matches by n-grams in folded script, boosted by words", "[query]") {
+  QueryBuilder b;
+  std::string d = describe(b, "達創");
+  CHECK(d.find("XC达创") != std::string::npos);
+  d = describe(b, "輝達創下");
+  for (const char* t : {"XC辉达", "XC达创", "XC创下"}) CHECK(d.find(t) != std::string::npos);
+  CHECK(d.find("AND_MAYBE") != std::string::npos);
+  CHECK(d.find("XC") != std::string::npos);
+  d = describe(b, "title:輝達");
+  CHECK(d.find("XTC辉达") != std::string::npos);
+}
+
+TEST_CASE("fields, filters, phrases, wildcards and ranges", "[query]") {
+  QueryBuilder b;
+  CHECK(describe(b, "title:nvidia").find("ZSnvidia") != std::string::npos);
+  CHECK(describe(b, "source:\"Harbour Ledger\" chips").find("XSRCharbour ledger") != std::string::npos);
+  CHECK(describe(b, "lang:zh chips").find("Lzh") != std::string::npos);
+  CHECK(describe(b, "tag:Banking chips").find("Kbanking") != std::string::npos);
+  std::string phrase = describe(b, "\"chip export rules\"");
+  CHECK(phrase.find("PHRASE") != std::string::npos);
+  CHECK(phrase.find("chip") != std::string::npos);
+  CHECK(describe(b, "“export rules”").find("PHRASE") != std::string::npos);
+  CHECK(describe(b, "expo*").find("WILDCARD") != std::string::npos);
+  std::string range = describe(b, "nvidia 2025-06-01..2025-07-01");
+  CHECK(range.find("VALUE_RANGE 0 2025-06-01T00:00:00Z 2025-07-01T23:59:59Z") != std::string::npos);
+  CHECK(describe(b, "nvidia 2025-06..").find("VALUE_GE 0 2025-06-01T00:00:00Z") != std::string::npos);
+  CHECK(describe(b, "nvidia -intel").find("AND_NOT") != std::string::npos);
+  CHECK(describe(b, "+nvidia chips").find("AND_MAYBE") != std::string::npos);
+  CHECK(describe(b, "nvidia NOT intel").find("AND_NOT") != std::string::npos);
+  CHECK(describe(b, "nvidia OR intel").find(" OR ") != std::string::npos);
+  // Lower-case operators are words, as in QueryParser's default.
+  CHECK(describe(b, "nvidia or intel").find("Zor") != std::string::npos);
+}
+
+TEST_CASE("a list of words also yields the every-word query", "[query]") {
+  QueryBuilder b;
+  CHECK(b.parse("chip export rules").all_words);
+  CHECK_FALSE(b.parse("chips").all_words);
+  CHECK_FALSE(b.parse("chips OR rules").all_words);
+  CHECK(b.parse("chip export rules").all_words->get_description().find(" AND ") != std::string::npos);
+}
+
+TEST_CASE("highlights collect the positive parts only", "[query]") {
+  QueryBuilder b;
+  ParsedQuery p = b.parse("banks 輝達 -intel \"U.S.\"");
+  CHECK(p.highlights.stems.count("bank") == 1);
+  CHECK(p.highlights.words.count("us") == 1);
+  CHECK(p.highlights.words.count("intel") == 0);
+  REQUIRE(p.highlights.han.size() == 1);
+  CHECK(p.highlights.han[0] == U"辉达");
+}
