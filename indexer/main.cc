@@ -157,7 +157,7 @@ int main(int argc, char** argv) {
   std::string db;
   std::vector<std::string> paths, ids;
   unsigned jobs = 1;
-  std::size_t batch = 2000;
+  std::size_t batch = 500;
   bool quiet = false, json = false;
 
   auto* add = app.add_subcommand("add", "Add or replace articles from JSON Lines, Markdown, text files, folders or - (stdin)");

@@ -225,12 +225,18 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
   const Xapian::termpos base = *position;
   std::string term;
   for (const Token& tok : tokens) {
+    // Han words carry no positions: Han phrases are matched by n-grams, and
+    // positions are the dearest part of Xapian's write path.
+    const bool han = tok.kind == TokenKind::kHan;
     const Xapian::termpos pos = base + tok.position;
     std::string stemmed = (tok.kind == TokenKind::kWord) ? stem(tok.term) : std::string();
     for (int s = 0; s < nspaces; ++s) {
       term.assign(spaces[s].words);
       term += tok.term;
-      doc.add_posting(term, pos, wdf);
+      if (han)
+        doc.add_term(term, wdf);
+      else
+        doc.add_posting(term, pos, wdf);
       if (!stemmed.empty()) {
         term.assign(kStemPrefix);
         term += spaces[s].words;
@@ -239,21 +245,16 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
       }
     }
   }
+  // Han n-grams: every bigram of each run, and the run's last character on
+  // its own, so that every character occurrence starts exactly one n-gram.
   for (const HanRun& run : han_runs(cut, tokens)) {
-    std::vector<std::string> grams = han_ngrams(run.chars);
-    // Unigrams too, so that one-character queries find every occurrence.
-    if (run.chars.size() > 1) {
-      for (char32_t c : run.chars) {
-        std::string t;
-        append_utf8(t, c);
-        grams.push_back(std::move(t));
-      }
-    }
     for (int s = 0; s < nspaces; ++s) {
       if (spaces[s].ngrams.empty()) continue;
-      for (const std::string& g : grams) {
+      const std::size_t n = run.chars.size();
+      for (std::size_t i = 0; i < n; ++i) {
         term.assign(spaces[s].ngrams);
-        term += g;
+        append_utf8(term, run.chars[i]);
+        if (i + 1 < n) append_utf8(term, run.chars[i + 1]);
         doc.add_term(term, wdf);
       }
     }

@@ -2,8 +2,9 @@
 // queries. ICU's dictionary word break runs on the original text; each word is
 // then folded (NFKC + case fold, Traditional to Simplified), English words
 // lose their possessive "'s" and acronym dots, and runs of Han characters also
-// yield character unigrams and bigrams so that Chinese recall does not depend
-// on how the query and the document were segmented.
+// yield character bigrams (plus each run's last character alone) so that
+// Chinese recall does not depend on how the query and the document were
+// segmented. Han words are indexed without positions; other words with them.
 //
 // An Analyzer owns an ICU break iterator: it is not thread-safe; use one per
 // thread. It never throws on bad text: invalid UTF-8 reads as U+FFFD, control

@@ -3,11 +3,12 @@
 // loop over kFields. See schema/SCHEMA.md for the document as stored.
 //
 // A document holds:
-//   terms   - free-text fields: folded words with positions (unprefixed for the
-//             default search space, plus the field's own prefix), English stems
-//             as Z terms, and Han character unigrams and bigrams under the
-//             field's n-gram prefix (no positions), which make Chinese recall
-//             independent of word segmentation;
+//   terms   - free-text fields: folded words (unprefixed for the default
+//             search space, plus the field's own prefix; positions for all but
+//             Han words), English stems as Z terms, and Han character bigrams
+//             plus each Han run's last character under the field's n-gram
+//             prefix (no positions), which make Chinese recall independent of
+//             word segmentation;
 //           - boolean fields: one term per value (Q id, U url, L lang, K tag,
 //             XSRC source, D/M/Y dates as Omega writes them);
 //   values  - kSlotPublished (ISO 8601 UTC, sorts as a string), kSlotSource

@@ -389,19 +389,27 @@ class Parser {
     for (const HanRun& r : runs) chars += r.chars;
     if (chars.empty()) return Xapian::Query();
     if (positive && hl_) hl_->han.push_back(chars);
-    std::vector<std::string> grams = han_ngrams(chars);
-    std::vector<Xapian::Query> gram_queries;
-    std::set<std::string> seen;
-    for (const std::string& g : grams)
-      if (seen.insert(g).second) gram_queries.emplace_back(space.ngrams + g);
-    Xapian::Query ngram = gram_queries.size() == 1
-                              ? gram_queries.front()
-                              : Xapian::Query(Xapian::Query::OP_AND, gram_queries.begin(), gram_queries.end());
+    Xapian::Query ngram;
+    if (chars.size() == 1) {
+      // Every occurrence of a character starts a bigram or is indexed alone
+      // at the end of its run: the n-grams that start with it find them all.
+      ngram = Xapian::Query(Xapian::Query::OP_WILDCARD, space.ngrams + han_ngrams(chars).front(),
+                            limits_.max_han_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+    } else {
+      std::vector<Xapian::Query> gram_queries;
+      std::set<std::string> seen;
+      for (const std::string& g : han_ngrams(chars))
+        if (seen.insert(g).second) gram_queries.emplace_back(space.ngrams + g);
+      ngram = gram_queries.size() == 1
+                  ? gram_queries.front()
+                  : Xapian::Query(Xapian::Query::OP_AND, gram_queries.begin(), gram_queries.end());
+    }
+    // The query's own words: Han words are indexed without positions, so
+    // "whole words" means each of them stands as a word in the document.
     std::vector<Xapian::Query> words;
-    for (const Token& t : sub) words.emplace_back(space.words + t.term, 1, static_cast<Xapian::termpos>(words.size() + 1));
-    Xapian::Query whole = words.size() == 1
-                              ? words.front()
-                              : Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
+    for (const Token& t : sub) words.emplace_back(space.words + t.term);
+    Xapian::Query whole = words.size() == 1 ? words.front()
+                                            : Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, ngram,
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, whole, kWholeWordBoost));
   }
@@ -452,14 +460,14 @@ class Parser {
       }
     }
     if (parts.size() == 1) return parts;
+    if (has_han) {
+      // Han words have no positions (n-grams carry Han phrases): a phrase
+      // that mixes scripts requires each part.
+      return {Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end())};
+    }
     std::vector<Xapian::Query> words;
     for (const Token& t : toks) words.emplace_back(space.words + t.term);
-    Xapian::Query phrase(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size());
-    if (!has_han) return {phrase};
-    // Han words may be segmented differently in the document: require every
-    // part, and rank the exact phrase first.
-    return {Xapian::Query(Xapian::Query::OP_AND_MAYBE, Xapian::Query(Xapian::Query::OP_AND, parts.begin(), parts.end()),
-                          phrase)};
+    return {Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size())};
   }
 
   std::vector<Lexeme> lx_;

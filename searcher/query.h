@@ -32,6 +32,7 @@ struct QueryLimits {
   std::size_t max_depth = 16;              // parenthesis nesting
   std::size_t max_items = 64;              // words, phrases and filters
   Xapian::termcount max_wildcard = 100;    // terms one wildcard may expand to
+  Xapian::termcount max_han_expansion = 2000;  // n-grams a one-character Han query may use
 };
 
 // What to highlight in snippets: the positive parts of the query.
