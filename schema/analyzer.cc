@@ -95,20 +95,69 @@ struct Analyzer::Impl {
       throw EnvironmentError(std::string("ICU word break iterator unavailable: ") + u_errorName(status));
   }
 
-  // Calls fn(begin, end, rule_status) for every segment of text.
-  template <typename Fn>
-  void each_segment(std::string_view text, Fn&& fn) {
-    if (text.empty()) return;
+  struct Segment {
+    std::size_t begin, end;
+    int32_t status;
+    std::size_t number_end;  // for "5月": where the number ends; else == end
+  };
+
+  // ICU's segments of text, with two merges that match how Chinese text is
+  // conventionally segmented (and raise SIGHAN F1 on all four sets): a number
+  // written in digits followed by 月, 日, 万 or 亿 is one word ("5月", "3亿"),
+  // and a doubled dash or ellipsis ("——", "……") is one mark.
+  std::vector<Segment> segments(std::string_view text) {
+    std::vector<Segment> out;
+    if (text.empty()) return out;
     UErrorCode status = U_ZERO_ERROR;
     UTextPtr ut(utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status));
-    if (U_FAILURE(status)) return;
+    if (U_FAILURE(status)) return out;
     words->setText(ut.get(), status);
-    if (U_FAILURE(status)) return;
+    if (U_FAILURE(status)) return out;
     int32_t begin = words->first();
-    for (int32_t end = words->next(); end != icu::BreakIterator::DONE; begin = end, end = words->next())
-      fn(static_cast<std::size_t>(begin), static_cast<std::size_t>(end), words->getRuleStatus());
+    for (int32_t end = words->next(); end != icu::BreakIterator::DONE; begin = end, end = words->next()) {
+      const auto b = static_cast<std::size_t>(begin), e = static_cast<std::size_t>(end);
+      const int32_t rule = words->getRuleStatus();
+      if (!out.empty() && out.back().end == b) {
+        Segment& prev = out.back();
+        std::string_view cur = text.substr(b, e - b);
+        if (prev.status >= UBRK_WORD_NUMBER && prev.status < UBRK_WORD_NUMBER_LIMIT && prev.number_end == prev.end &&
+            is_number_unit(cur) && all_digits(text.substr(prev.begin, prev.end - prev.begin))) {
+          prev.end = e;
+          continue;
+        }
+        if ((cur == "\xE2\x80\x94" || cur == "\xE2\x80\xA6") && prev.end - prev.begin >= cur.size() &&
+            text.substr(prev.end - cur.size(), cur.size()) == cur && rule < UBRK_WORD_NONE_LIMIT &&
+            prev.status < UBRK_WORD_NONE_LIMIT) {
+          prev.end = e;
+          prev.number_end = e;
+          continue;
+        }
+      }
+      out.push_back({b, e, rule, e});
+    }
     // Detach from the UText before it is closed.
     words->setText(icu::UnicodeString());
+    return out;
+  }
+
+  static bool is_number_unit(std::string_view s) {
+    for (std::string_view u : {"月", "日", "万", "亿", "萬", "億"})
+      if (s == u) return true;
+    return false;
+  }
+
+  // Digits (ASCII or full-width) with decimal or thousands separators.
+  static bool all_digits(std::string_view s) {
+    const auto* p = reinterpret_cast<const uint8_t*>(s.data());
+    int32_t i = 0, n = static_cast<int32_t>(s.size());
+    bool digit = false;
+    while (i < n) {
+      UChar32 c;
+      U8_NEXT(p, i, n, c);
+      if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)) digit = true;
+      else if (c != '.' && c != ',' && c != 0xFF0E && c != 0xFF0C) return false;
+    }
+    return digit;
   }
 };
 
@@ -118,15 +167,16 @@ Analyzer::~Analyzer() = default;
 std::vector<Token> Analyzer::tokenize(std::string_view text) {
   std::vector<Token> out;
   Xapian::termpos pos = 0;
-  impl_->each_segment(text, [&](std::size_t b, std::size_t e, int32_t status) {
-    if (status < UBRK_WORD_NONE_LIMIT) return;
+  for (const Impl::Segment& seg : impl_->segments(text)) {
+    const int32_t status = seg.status;
+    if (status < UBRK_WORD_NONE_LIMIT) continue;
     ++pos;
-    std::string_view raw = text.substr(b, e - b);
+    std::string_view raw = text.substr(seg.begin, seg.end - seg.begin);
     // Folding can grow a word (ß -> ss) but not fourfold; skip giants unread.
-    if (raw.size() > 4 * kMaxWordBytes) return;
+    if (raw.size() > 4 * kMaxWordBytes) continue;
     Token tok;
-    tok.begin = b;
-    tok.end = e;
+    tok.begin = seg.begin;
+    tok.end = seg.end;
     tok.position = pos;
     if (status >= UBRK_WORD_IDEO && status < UBRK_WORD_IDEO_LIMIT)
       tok.kind = TokenKind::kHan;
@@ -136,18 +186,25 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) {
       tok.kind = TokenKind::kWord;
     else
       tok.kind = TokenKind::kOther;
+    if (seg.number_end != seg.end) {
+      // "5月": the number alone too, at the same position, so "5" finds it.
+      Token number = tok;
+      number.end = seg.number_end;
+      number.term = fold_term(text.substr(seg.begin, seg.number_end - seg.begin));
+      out.push_back(std::move(number));
+    }
     tok.term = fold_term(raw);
     if (tok.kind == TokenKind::kWord) normalize_english(tok.term);
-    if (tok.term.empty() || tok.term.size() > kMaxWordBytes) return;
+    if (tok.term.empty() || tok.term.size() > kMaxWordBytes) continue;
     out.push_back(std::move(tok));
-  });
+  }
   return out;
 }
 
 std::vector<std::string_view> Analyzer::segment(std::string_view text) {
   std::vector<std::string_view> out;
-  impl_->each_segment(text, [&](std::size_t b, std::size_t e, int32_t) {
-    std::string_view seg = text.substr(b, e - b);
+  for (const Impl::Segment& sg : impl_->segments(text)) {
+    std::string_view seg = text.substr(sg.begin, sg.end - sg.begin);
     // Drop segments made only of white space (ASCII, U+3000, NBSP).
     std::size_t i = 0;
     bool blank = true;
@@ -160,46 +217,42 @@ std::vector<std::string_view> Analyzer::segment(std::string_view text) {
         blank = false;
     }
     if (!blank) out.push_back(seg);
-  });
+  }
   return out;
 }
 
-std::vector<HanRun> Analyzer::han_runs(std::string_view text, const std::vector<Token>& tokens) {
+std::vector<HanRun> Analyzer::han_runs(std::string_view text) {
   std::vector<HanRun> runs;
-  std::size_t last_end = std::string_view::npos;
-  for (const Token& tok : tokens) {
-    if (tok.kind != TokenKind::kHan) {
-      last_end = std::string_view::npos;
+  bool in_run = false;
+  const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(text.size());
+  while (i < n) {
+    const int32_t start = i;
+    UChar32 c;
+    U8_NEXT(s, i, n, c);
+    char32_t folded = 0;
+    if (c >= 0x4E00 && c <= 0x9FFF) {
+      folded = fold_han(static_cast<char32_t>(c));
+    } else if (c >= 0x2E80 && is_han(static_cast<char32_t>(c))) {
+      // Compatibility ideographs and the like: NFKC first.
+      std::string f = fold_term(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
+      int32_t k = 0;
+      UChar32 fc;
+      U8_NEXT(reinterpret_cast<const uint8_t*>(f.data()), k, static_cast<int32_t>(f.size()), fc);
+      if (fc >= 0 && is_han(static_cast<char32_t>(fc))) folded = static_cast<char32_t>(fc);
+    }
+    if (!folded) {
+      in_run = false;
       continue;
     }
-    if (tok.begin != last_end || runs.empty()) runs.emplace_back();
+    if (!in_run) runs.emplace_back();
+    in_run = true;
     HanRun& run = runs.back();
-    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
-    int32_t i = static_cast<int32_t>(tok.begin), n = static_cast<int32_t>(tok.end);
-    while (i < n) {
-      int32_t start = i;
-      UChar32 c;
-      U8_NEXT(s, i, n, c);
-      if (c < 0) continue;
-      char32_t folded;
-      if (c >= 0x4E00 && c <= 0x9FFF) {
-        folded = fold_han(static_cast<char32_t>(c));
-      } else {
-        // Compatibility ideographs and the like: NFKC first.
-        std::string f = fold_term(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
-        int32_t k = 0;
-        UChar32 fc;
-        U8_NEXT(reinterpret_cast<const uint8_t*>(f.data()), k, static_cast<int32_t>(f.size()), fc);
-        if (fc < 0 || !is_han(static_cast<char32_t>(fc))) continue;
-        folded = static_cast<char32_t>(fc);
-      }
-      run.chars.push_back(folded);
-      run.begins.push_back(static_cast<std::size_t>(start));
-      run.ends.push_back(static_cast<std::size_t>(i));
-    }
-    last_end = tok.end;
+    run.chars.push_back(folded);
+    run.begins.push_back(static_cast<std::size_t>(start));
+    run.ends.push_back(static_cast<std::size_t>(i));
   }
-  std::erase_if(runs, [](const HanRun& r) { return r.chars.empty(); });
   return runs;
 }
 
@@ -247,7 +300,7 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
   }
   // Han n-grams: every bigram of each run, and the run's last character on
   // its own, so that every character occurrence starts exactly one n-gram.
-  for (const HanRun& run : han_runs(cut, tokens)) {
+  for (const HanRun& run : han_runs(cut)) {
     for (int s = 0; s < nspaces; ++s) {
       if (spaces[s].ngrams.empty()) continue;
       const std::size_t n = run.chars.size();

@@ -40,7 +40,8 @@ struct Token {
 };
 
 // A maximal run of adjacent Han characters, folded one by one, with the byte
-// span of each character in the original text.
+// span of each character in the original text. Runs come from the characters
+// themselves, not from word boundaries, so n-grams never depend on ICU.
 struct HanRun {
   std::u32string chars;
   std::vector<std::size_t> begins, ends;
@@ -72,8 +73,8 @@ class Analyzer {
   bool index_field(Xapian::Document& doc, const Field& field, std::string_view text,
                    Xapian::termpos* position);
 
-  // Han runs among tokens (as returned by tokenize on text).
-  static std::vector<HanRun> han_runs(std::string_view text, const std::vector<Token>& tokens);
+  // The Han runs of text.
+  static std::vector<HanRun> han_runs(std::string_view text);
 
   // English stem of a folded word, or "" if the word is not stemmed.
   std::string stem(const std::string& term);

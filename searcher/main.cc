@@ -126,7 +126,7 @@ int run_analyze(int argc, char** argv) {
   xinwen::Analyzer& analyzer = builder.analyzer();
   std::vector<xinwen::Token> tokens = analyzer.tokenize(text);
   std::vector<std::string> ngrams;
-  for (const xinwen::HanRun& run : xinwen::Analyzer::han_runs(text, tokens))
+  for (const xinwen::HanRun& run : xinwen::Analyzer::han_runs(text))
     for (const std::string& g : xinwen::han_ngrams(run.chars)) ngrams.push_back(g);
   std::string query_desc;
   if (query_mode) query_desc = builder.parse(text).query.get_description();

@@ -384,7 +384,7 @@ class Parser {
   Xapian::Query han_unit(std::string_view text, const std::vector<Token>& toks, std::size_t b, std::size_t e,
                          const Space& space, bool positive) {
     std::vector<Token> sub(toks.begin() + static_cast<std::ptrdiff_t>(b), toks.begin() + static_cast<std::ptrdiff_t>(e));
-    std::vector<HanRun> runs = Analyzer::han_runs(text, sub);
+    std::vector<HanRun> runs = Analyzer::han_runs(text.substr(toks[b].begin, toks[e - 1].end - toks[b].begin));
     std::u32string chars;
     for (const HanRun& r : runs) chars += r.chars;
     if (chars.empty()) return Xapian::Query();

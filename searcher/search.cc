@@ -255,7 +255,7 @@ Snippet Searcher::make_snippet(const std::string& full_text, const Highlights& h
     }
   }
   if (!hl.han.empty()) {
-    for (const HanRun& run : Analyzer::han_runs(text, tokens)) {
+    for (const HanRun& run : Analyzer::han_runs(text)) {
       for (const std::u32string& h : hl.han) {
         if (h.empty() || h.size() > run.chars.size()) continue;
         for (std::size_t p = run.chars.find(h); p != std::u32string::npos; p = run.chars.find(h, p + h.size())) {

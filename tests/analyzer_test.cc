@@ -57,6 +57,7 @@ TEST_CASE("words are folded and normalized", "[analyzer]") {
       {"H20 and 18A at 747.9", {"h20", "and", "18a", "at", "747.9"}},
       {"股價", {"股价"}},                                 // Traditional folded to Simplified
       {"don\xE2\x80\x99t", {"don't"}},                   // curly apostrophe inside a word
+      {"5月3日 增长2亿", {"5", "5月", "3", "3日", "增长", "2", "2亿"}},  // number + unit is a word, number too
       {"", {}},
   };
   for (const Row& row : rows) {
@@ -82,6 +83,17 @@ TEST_CASE("segmentation runs on the original script", "[analyzer]") {
   CHECK(joined.find("輝") != std::string::npos);
   CHECK(joined.find("，|") != std::string::npos);  // punctuation is a segment
   CHECK(joined.find(' ') == std::string::npos);
+  // A doubled dash is one mark; a number with its month is one word.
+  std::vector<std::string_view> marks = a.segment("他说——5月");
+  CHECK(std::find(marks.begin(), marks.end(), "——") != marks.end());
+  CHECK(std::find(marks.begin(), marks.end(), "5月") != marks.end());
+}
+
+TEST_CASE("Han runs come from characters, not from word boundaries", "[analyzer]") {
+  // "2000年前": ICU's word is "2000年"... the run 年前 still yields its bigram.
+  std::vector<HanRun> runs = Analyzer::han_runs("在2000年前后");
+  REQUIRE(runs.size() == 2);
+  CHECK(runs[1].chars == U"年前后");
 }
 
 TEST_CASE("Han runs yield bigrams across word boundaries", "[analyzer]") {
@@ -91,7 +103,7 @@ TEST_CASE("Han runs yield bigrams across word boundaries", "[analyzer]") {
   Analyzer a;
   const std::string text = "緊隨輝達創下新高";
   std::vector<Token> toks = a.tokenize(text);
-  std::vector<HanRun> runs = Analyzer::han_runs(text, toks);
+  std::vector<HanRun> runs = Analyzer::han_runs(text);
   REQUIRE(runs.size() == 1);
   CHECK(runs[0].chars == U"紧随辉达创下新高");
   // Each character keeps its span in the original text.

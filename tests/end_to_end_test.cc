@@ -186,7 +186,6 @@ TEST_CASE("errors: syntax, missing database, leading dash", "[e2e]") {
 
 TEST_CASE("every sample finds itself by its own title, and by any Han substring", "[e2e]") {
   Searcher s(sample_db());
-  Analyzer analyzer;
   std::size_t articles = 0, substrings = 0;
   read_paths({samples_dir()}, [&](Record&& rec) {
     REQUIRE(rec.outcome.article);
@@ -200,7 +199,7 @@ TEST_CASE("every sample finds itself by its own title, and by any Han substring"
     REQUIRE(!r.hits.empty());
     CHECK(r.hits[0].id == a.id);
     // Han substrings of 2 to 6 characters from the body, as written.
-    for (const HanRun& run : Analyzer::han_runs(a.body, analyzer.tokenize(a.body))) {
+    for (const HanRun& run : Analyzer::han_runs(a.body)) {
       for (std::size_t len = 2; len <= 6 && len <= run.chars.size(); ++len) {
         for (std::size_t at = 0; at + len <= run.chars.size(); at += 7) {
           std::string q(a.body.substr(run.begins[at], run.ends[at + len - 1] - run.begins[at]));
