@@ -300,7 +300,7 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
   }
   // Han n-grams: every bigram of each run, and the run's last character on
   // its own, so that every character occurrence starts exactly one n-gram.
-  for (const HanRun& run : han_runs(cut)) {
+  for (const HanRun& run : options_.han_ngrams ? han_runs(cut) : std::vector<HanRun>()) {
     for (int s = 0; s < nspaces; ++s) {
       if (spaces[s].ngrams.empty()) continue;
       const std::size_t n = run.chars.size();

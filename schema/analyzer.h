@@ -51,6 +51,9 @@ struct AnalyzerOptions {
   // Text beyond this many bytes of one field is not analyzed (cut at a
   // character boundary). Protects memory against pathological input.
   std::size_t max_field_bytes = 1 << 20;
+  // Han n-grams are what make Chinese recall independent of segmentation.
+  // Turning them off exists only to measure what they cost.
+  bool han_ngrams = true;
 };
 
 class Analyzer {
