@@ -67,20 +67,24 @@ bool is_stemmable(std::string_view term) {
   return letter;
 }
 
+namespace {
+std::string utf8_of(std::u32string_view chars) {
+  std::string t;
+  for (char32_t c : chars) append_utf8(t, c);
+  return t;
+}
+}  // namespace
+
 std::vector<std::string> han_ngrams(std::u32string_view chars) {
   std::vector<std::string> out;
-  if (chars.size() == 1) {
-    std::string t;
-    append_utf8(t, chars[0]);
-    out.push_back(std::move(t));
-    return out;
-  }
-  for (std::size_t i = 0; i + 1 < chars.size(); ++i) {
-    std::string t;
-    append_utf8(t, chars[i]);
-    append_utf8(t, chars[i + 1]);
-    out.push_back(std::move(t));
-  }
+  for_each_han_ngram(chars, [&](std::u32string_view g) { out.push_back(utf8_of(g)); });
+  return out;
+}
+
+std::vector<std::string> han_query_ngrams(std::u32string_view chars) {
+  std::vector<std::string> out;
+  if (chars.size() == 1) out.push_back(utf8_of(chars));
+  for (std::size_t i = 0; i + 1 < chars.size(); ++i) out.push_back(utf8_of(chars.substr(i, 2)));
   return out;
 }
 
@@ -298,18 +302,14 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
       }
     }
   }
-  // Han n-grams: every bigram of each run, and the run's last character on
-  // its own, so that every character occurrence starts exactly one n-gram.
   for (const HanRun& run : options_.han_ngrams ? han_runs(cut) : std::vector<HanRun>()) {
     for (int s = 0; s < nspaces; ++s) {
       if (spaces[s].ngrams.empty()) continue;
-      const std::size_t n = run.chars.size();
-      for (std::size_t i = 0; i < n; ++i) {
+      for_each_han_ngram(run.chars, [&](std::u32string_view g) {
         term.assign(spaces[s].ngrams);
-        append_utf8(term, run.chars[i]);
-        if (i + 1 < n) append_utf8(term, run.chars[i + 1]);
+        for (char32_t c : g) append_utf8(term, c);
         doc.add_term(term, wdf);
-      }
+      });
     }
   }
   Xapian::termpos last = tokens.empty() ? 0 : tokens.back().position;

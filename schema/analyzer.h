@@ -90,9 +90,17 @@ class Analyzer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Character n-gram terms of a folded Han string: one unigram if it is one
-// character long, else its bigrams in order (duplicates kept).
+// The n-grams a Han run is indexed with: each bigram, then the last
+// character alone. Every character occurrence starts exactly one of them.
+template <typename Fn>
+void for_each_han_ngram(std::u32string_view chars, Fn&& fn) {
+  for (std::size_t i = 0; i < chars.size(); ++i) fn(chars.substr(i, i + 1 < chars.size() ? 2 : 1));
+}
 std::vector<std::string> han_ngrams(std::u32string_view chars);
+
+// The n-grams a Han query string must all match: its bigrams, or the single
+// character if it has one (which then matches as a prefix).
+std::vector<std::string> han_query_ngrams(std::u32string_view chars);
 
 // Whether a folded term gets an english stem (ASCII with at least one letter).
 bool is_stemmable(std::string_view term);

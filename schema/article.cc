@@ -323,6 +323,7 @@ Xapian::Document make_document(const Article& a, Analyzer& analyzer) {
   }
   std::string data = stored_data(a);
   doc.add_value(kSlotContentHash, hash_of_data(data));
+  doc.add_value(kSlotId, a.id);
   doc.set_data(std::move(data));
   return doc;
 }

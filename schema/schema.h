@@ -13,7 +13,8 @@
 //             XSRC source, D/M/Y dates as Omega writes them);
 //   values  - kSlotPublished (ISO 8601 UTC, sorts as a string), kSlotSource
 //             (display name, for facets), kSlotContentHash (skip unchanged),
-//             kSlotMonth (YYYY-MM, for facets);
+//             kSlotMonth (YYYY-MM, for facets), kSlotId (the id, for
+//             result lists that need nothing else);
 //   data    - a JSON object with the article's stored fields (kFields with
 //             stored == true).
 // Everything here is immutable and safe to use from any thread.
@@ -41,6 +42,7 @@ inline constexpr Xapian::valueno kSlotPublished = 0;    // "2025-06-01T08:30:00Z
 inline constexpr Xapian::valueno kSlotSource = 1;       // "Reuters", as written
 inline constexpr Xapian::valueno kSlotContentHash = 2;  // 16 hex digits
 inline constexpr Xapian::valueno kSlotMonth = 3;        // "2025-06", for facets
+inline constexpr Xapian::valueno kSlotId = 4;           // the article id, read without parsing data
 
 enum class FieldKind {
   kText,     // analyzed into words, stems and n-grams

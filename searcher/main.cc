@@ -32,6 +32,29 @@ std::string join(const std::vector<std::string>& words) {
   return q;
 }
 
+// Columns on a terminal: CJK characters take two cells.
+std::size_t display_width(std::string_view s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : 4;
+    char32_t cp = c < 0x80 ? c : 0;
+    if (len == 3 && i + 2 < s.size())
+      cp = ((c & 0x0F) << 12) | ((static_cast<unsigned char>(s[i + 1]) & 0x3F) << 6) |
+           (static_cast<unsigned char>(s[i + 2]) & 0x3F);
+    bool wide = len == 4 || (cp >= 0x2E80 && cp <= 0xA4CF) || (cp >= 0xAC00 && cp <= 0xD7A3) ||
+                (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFF60);
+    w += wide ? 2 : 1;
+    i += len;
+  }
+  return w;
+}
+
+std::string pad(const std::string& s, std::size_t width) {
+  std::size_t w = display_width(s);
+  return w >= width ? s + " " : s + std::string(width - w, ' ');
+}
+
 xinwen::SortOrder parse_sort(const std::string& s) {
   if (s == "relevance") return xinwen::SortOrder::kRelevance;
   if (s == "date") return xinwen::SortOrder::kDate;
@@ -147,12 +170,14 @@ int run_analyze(int argc, char** argv) {
     std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return 0;
   }
-  std::printf("%-4s %-24s %-7s %-10s %s\n", "pos", "term", "type", "bytes", "stem");
+  std::size_t term_width = 4;
+  for (const xinwen::Token& t : tokens) term_width = std::max(term_width, display_width(t.term) + 1);
+  std::printf("%-4s %s%-7s %-8s %s\n", "pos", pad("term", term_width).c_str(), "type", "bytes", "stem");
   for (const xinwen::Token& t : tokens) {
     std::string s = t.kind == xinwen::TokenKind::kWord ? analyzer.stem(t.term) : std::string();
     std::string span = std::to_string(t.begin) + "-" + std::to_string(t.end);
-    std::printf("%-4u %-24s %-7s %-10s %s\n", t.position, t.term.c_str(), xinwen::token_kind_name(t.kind), span.c_str(),
-                s.c_str());
+    std::printf("%-4u %s%-7s %-8s %s\n", t.position, pad(t.term, term_width).c_str(), xinwen::token_kind_name(t.kind),
+                span.c_str(), s.c_str());
   }
   if (!ngrams.empty()) {
     std::printf("han n-grams:");
@@ -184,7 +209,8 @@ int run_suggest(int argc, char** argv) {
 
 int run_batch(int argc, char** argv) {
   CLI::App app{"xinwen-search batch: JSON Lines queries on stdin, one JSON line out per query:\n"
-               "in  {\"q\":..., \"limit\":10, \"source\":..., \"from\":..., \"to\":..., \"sort\":\"relevance|date\"}\n"
+               "in  {\"q\":..., \"limit\":10, \"source\":..., \"from\":..., \"to\":..., \"sort\":\"relevance|date\",\n"
+               "     \"snippets\": false (true: also fetch the articles and cut snippets)}\n"
                "out {\"ms\":0.4, \"total\":12, \"ids\":[...]}  or  {\"ms\":..., \"error\":..., \"ids\":[]}"};
   std::string db;
   std::size_t limit = 10;
@@ -213,6 +239,9 @@ int run_batch(int argc, char** argv) {
       req.to = in.value("to", "");
       if (in.contains("source")) req.sources.push_back(in["source"].get<std::string>());
       if (in.contains("lang")) req.langs.push_back(in["lang"].get<std::string>());
+      // Ids only, as the other engines of the benchmark answer, unless asked.
+      req.snippets = in.value("snippets", false);
+      req.stored_fields = req.snippets;
       xinwen::SearchResponse r = searcher.search(req);
       json ids = json::array();
       for (const xinwen::Hit& h : r.hits) ids.push_back(h.id);

@@ -393,12 +393,12 @@ class Parser {
     if (chars.size() == 1) {
       // Every occurrence of a character starts a bigram or is indexed alone
       // at the end of its run: the n-grams that start with it find them all.
-      ngram = Xapian::Query(Xapian::Query::OP_WILDCARD, space.ngrams + han_ngrams(chars).front(),
+      ngram = Xapian::Query(Xapian::Query::OP_WILDCARD, space.ngrams + han_query_ngrams(chars).front(),
                             limits_.max_han_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
     } else {
       std::vector<Xapian::Query> gram_queries;
       std::set<std::string> seen;
-      for (const std::string& g : han_ngrams(chars))
+      for (const std::string& g : han_query_ngrams(chars))
         if (seen.insert(g).second) gram_queries.emplace_back(space.ngrams + g);
       ngram = gram_queries.size() == 1
                   ? gram_queries.front()

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "schema/article.h"
@@ -156,54 +157,47 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   out.offset = req.offset;
   out.limit = req.limit;
 
-  std::vector<std::pair<Xapian::MSet, bool>> pages;  // (page, matched every word)
+  // A list of words ranks the articles that have every word first: they get
+  // a constant bonus larger than any BM25 sum, so one pass of the matcher
+  // orders both tiers (and prunes the some-words branch once the page is
+  // full of every-word articles). The bonus is taken off the reported score.
   const Xapian::Query full = filtered(pq.query);
+  Xapian::Query ranked = full;
   if (pq.all_words) {
-    // Two tiers: documents with every word first, then those with some.
-    const Xapian::Query all = filtered(*pq.all_words);
-    enquire.set_query(all);
-    Xapian::MSet first = enquire.get_mset(req.offset, req.limit, req.offset + req.limit);
-    const Xapian::doccount n_all = first.get_matches_estimated();
-    const bool exact = first.size() < req.limit;  // then n_all is exact
-    enquire.set_query(Xapian::Query(Xapian::Query::OP_AND_NOT, full, all));
-    Xapian::MSet second;
-    if (exact) {
-      std::size_t off2 = req.offset > n_all ? req.offset - n_all : 0;
-      std::size_t lim2 = req.limit - first.size();
-      second = enquire.get_mset(static_cast<Xapian::doccount>(off2), static_cast<Xapian::doccount>(lim2),
-                                static_cast<Xapian::doccount>(off2 + lim2));
-    } else {
-      second = enquire.get_mset(0, 0);
-    }
-    out.total = n_all + second.get_matches_estimated();
-    pages.emplace_back(first, true);
-    pages.emplace_back(second, false);
-  } else {
-    enquire.set_query(full);
-    Xapian::MSet mset = enquire.get_mset(req.offset, req.limit, req.offset + req.limit);
-    out.total = mset.get_matches_estimated();
-    pages.emplace_back(mset, true);
+    Xapian::Query bonus((new Xapian::FixedWeightPostingSource(kTierBonus))->release());
+    ranked = filtered(Xapian::Query(Xapian::Query::OP_OR,
+                                    Xapian::Query(Xapian::Query::OP_AND, *pq.all_words, bonus), pq.query));
   }
-
-  for (auto& [mset, all_words] : pages) {
-    for (auto it = mset.begin(); it != mset.end(); ++it) {
-      Xapian::Document doc = it.get_document();
-      Article a = article_from_document(doc);
-      Hit h;
-      h.docid = *it;
-      h.id = a.id;
-      h.url = a.url;
-      h.title = a.title;
-      h.source = a.source;
-      h.published = a.published;
-      h.lang = a.lang;
-      h.author = a.author;
-      h.tags = a.tags;
-      h.score = it.get_weight();
-      h.all_words = all_words;
-      h.snippet = make_snippet(a.body.empty() ? a.title : a.body, pq.highlights, req.snippet_chars);
+  enquire.set_query(ranked);
+  Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
+                                       static_cast<Xapian::doccount>(req.limit),
+                                       static_cast<Xapian::doccount>(req.offset + req.limit));
+  out.total = mset.get_matches_estimated();
+  for (auto it = mset.begin(); it != mset.end(); ++it) {
+    Xapian::Document doc = it.get_document();
+    Hit h;
+    h.docid = *it;
+    h.score = it.get_weight();
+    h.all_words = !pq.all_words || h.score >= kTierBonus;
+    // The every-word branch and the some-words branch both weigh the
+    // same terms: halve their sum to report the article's BM25 weight.
+    if (pq.all_words && h.all_words) h.score = (h.score - kTierBonus) / 2;
+    if (!req.stored_fields) {
+      h.id = doc.get_value(kSlotId);
       out.hits.push_back(std::move(h));
+      continue;
     }
+    Article a = article_from_document(doc);
+    h.id = a.id;
+    h.url = a.url;
+    h.title = a.title;
+    h.source = a.source;
+    h.published = a.published;
+    h.lang = a.lang;
+    h.author = a.author;
+    h.tags = a.tags;
+    if (req.snippets) h.snippet = make_snippet(a.body.empty() ? a.title : a.body, pq.highlights, req.snippet_chars);
+    out.hits.push_back(std::move(h));
   }
 
   if (req.facets) {
@@ -222,6 +216,28 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   return out;
 }
 
+namespace {
+
+bool is_word_byte(char c) {
+  auto u = static_cast<unsigned char>(c);
+  return std::isalnum(u) || u >= 0x80 || c == '\'';
+}
+
+// Where an ASCII needle starts a word of text, ignoring ASCII case.
+void find_word_starts(std::string_view text, std::string_view needle, std::vector<std::size_t>* out) {
+  if (needle.empty() || needle.size() > text.size()) return;
+  const char first = needle[0];
+  for (std::size_t i = 0; i + needle.size() <= text.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(text[i])) != first) continue;
+    if (i > 0 && is_word_byte(text[i - 1])) continue;
+    std::size_t k = 1;
+    while (k < needle.size() && std::tolower(static_cast<unsigned char>(text[i + k])) == needle[k]) ++k;
+    if (k == needle.size()) out->push_back(i);
+  }
+}
+
+}  // namespace
+
 Snippet Searcher::make_snippet(const std::string& full_text, const Highlights& hl, std::size_t chars) {
   // Long bodies: look for matches in the first 256 KiB only.
   std::string_view text(full_text);
@@ -231,83 +247,92 @@ Snippet Searcher::make_snippet(const std::string& full_text, const Highlights& h
     text = text.substr(0, n);
   }
   Analyzer& analyzer = builder_.analyzer();
-  std::vector<Token> tokens = analyzer.tokenize(text);
-  std::vector<std::pair<std::size_t, std::size_t>> marks;  // byte spans
-  std::vector<std::string> which;                          // what each mark matched
-  for (const Token& t : tokens) {
-    if (t.kind == TokenKind::kHan) continue;
-    bool hit = hl.words.count(t.term) > 0;
-    if (!hit && !hl.stems.empty() && t.kind == TokenKind::kWord) {
-      std::string s = analyzer.stem(t.term);
-      hit = !s.empty() && hl.stems.count(s) > 0;
-    }
-    if (!hit) {
-      // Wildcards: a highlighted prefix marks the words it starts.
-      for (const std::string& w : hl.words)
-        if (t.term.size() > w.size() && t.term.compare(0, w.size(), w) == 0 && hl.words.count(t.term) == 0) {
-          hit = false;
-          break;
-        }
-    }
-    if (hit) {
-      marks.emplace_back(t.begin, t.end);
-      which.push_back(t.term);
-    }
-  }
+
+  // 1. Where matches may be, cheaply: Han strings exactly (no word break
+  //    needed), words and stems by a case-insensitive scan for ASCII.
+  struct Candidate {
+    std::size_t begin, end;
+    std::string key;  // what matched, to count distinct matches
+  };
+  std::vector<Candidate> cands;
+  std::vector<std::pair<std::size_t, std::size_t>> han_marks;
   if (!hl.han.empty()) {
     for (const HanRun& run : Analyzer::han_runs(text)) {
       for (const std::u32string& h : hl.han) {
         if (h.empty() || h.size() > run.chars.size()) continue;
+        std::string key;
+        for (char32_t c : h) append_utf8(key, c);
         for (std::size_t p = run.chars.find(h); p != std::u32string::npos; p = run.chars.find(h, p + h.size())) {
-          marks.emplace_back(run.begins[p], run.ends[p + h.size() - 1]);
-          std::string key;
-          for (char32_t c : h) append_utf8(key, c);
-          which.push_back(key);
+          han_marks.emplace_back(run.begins[p], run.ends[p + h.size() - 1]);
+          cands.push_back({run.begins[p], run.ends[p + h.size() - 1], key});
         }
       }
     }
   }
-  // Merge overlapping marks.
-  std::vector<std::size_t> order(marks.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return marks[a] < marks[b]; });
-  std::vector<std::pair<std::size_t, std::size_t>> merged;
-  std::vector<std::string> merged_which;
-  for (std::size_t i : order) {
-    if (!merged.empty() && marks[i].first <= merged.back().second) {
-      merged.back().second = std::max(merged.back().second, marks[i].second);
-    } else {
-      merged.push_back(marks[i]);
-      merged_which.push_back(which[i]);
-    }
-  }
+  // Words outside ASCII (rare) are marked only if the window holds them.
+  auto scan = [&](const std::string& w) {
+    if (!is_stemmable(w)) return;
+    std::vector<std::size_t> at;
+    find_word_starts(text, w, &at);
+    for (std::size_t b : at) cands.push_back({b, b + w.size(), w});
+  };
+  for (const std::string& w : hl.words) scan(w);
+  for (const std::string& w : hl.stems) scan(w);
+  std::sort(cands.begin(), cands.end(), [](const Candidate& a, const Candidate& b) { return a.begin < b.begin; });
 
-  // Choose the window of `chars` code points holding the most distinct matches.
+  // 2. The window of `chars` code points with the most distinct matches.
   std::vector<std::size_t> cp = code_point_offsets(text);
   const std::size_t ncp = cp.size() - 1;
   auto cp_index = [&](std::size_t byte) {
     return static_cast<std::size_t>(std::lower_bound(cp.begin(), cp.end(), byte) - cp.begin());
   };
   std::size_t best_start = 0, best_score = 0;
-  for (std::size_t i = 0; i < merged.size(); ++i) {
-    std::size_t start = cp_index(merged[i].first);
-    std::set<std::string> distinct;
-    for (std::size_t j = i; j < merged.size() && cp_index(merged[j].second) <= start + chars; ++j)
-      distinct.insert(merged_which[j]);
-    if (distinct.size() > best_score) {
-      best_score = distinct.size();
-      best_start = start;
+  {
+    std::map<std::string, int> inside;
+    std::size_t j = 0;
+    for (std::size_t i = 0; i < cands.size(); ++i) {
+      const std::size_t start = cp_index(cands[i].begin);
+      if (j < i) j = i;
+      while (j < cands.size() && cp_index(cands[j].end) <= start + chars) ++inside[cands[j++].key];
+      if (inside.size() > best_score) {
+        best_score = inside.size();
+        best_start = start;
+      }
+      if (j > i && --inside[cands[i].key] == 0) inside.erase(cands[i].key);
     }
   }
-  // Some context before the first match, a fifth of the window.
   std::size_t from = best_start > chars / 5 ? best_start - chars / 5 : 0;
   std::size_t to = std::min(ncp, from + chars);
   if (to == ncp && ncp > chars) from = ncp - chars;
-  // Do not start or end inside a word.
+
+  // 3. Word-break the window (with a margin, to see whole words) and mark
+  //    the words that really match.
+  const std::size_t margin = 32;
+  const std::size_t wfrom = from > margin ? from - margin : 0, wto = std::min(ncp, to + margin);
+  const std::size_t base = cp[wfrom];
+  std::string_view window = text.substr(base, cp[wto] - base);
+  std::vector<Token> tokens = analyzer.tokenize(window);
+  std::vector<std::pair<std::size_t, std::size_t>> marks = han_marks;
   for (const Token& t : tokens) {
-    std::size_t tb = cp_index(t.begin), te = cp_index(t.end);
-    if (tb < from && te > from && t.kind != TokenKind::kHan) from = tb;
-    if (tb < to && te > to && t.kind != TokenKind::kHan) to = te;
+    if (t.kind == TokenKind::kHan) continue;
+    bool hit = hl.words.count(t.term) > 0;
+    if (!hit && !hl.stems.empty() && t.kind == TokenKind::kWord) {
+      std::string st = analyzer.stem(t.term);
+      hit = !st.empty() && hl.stems.count(st) > 0;
+    }
+    if (hit) marks.emplace_back(base + t.begin, base + t.end);
+    // Do not start or end inside a word.
+    const std::size_t tb = cp_index(base + t.begin), te = cp_index(base + t.end);
+    if (tb < from && te > from) from = tb;
+    if (tb < to && te > to) to = te;
+  }
+  std::sort(marks.begin(), marks.end());
+  std::vector<std::pair<std::size_t, std::size_t>> merged;
+  for (const auto& m : marks) {
+    if (!merged.empty() && m.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, m.second);
+    else
+      merged.push_back(m);
   }
   const std::size_t bfrom = cp[from], bto = cp[to];
 
@@ -322,7 +347,7 @@ Snippet Searcher::make_snippet(const std::string& full_text, const Highlights& h
     else
       snip.parts.emplace_back(std::move(piece), match);
   };
-  if (bfrom > 0) add(0, 0, false), snip.parts.emplace_back("…", false);
+  if (bfrom > 0) snip.parts.emplace_back("…", false);
   std::size_t at = bfrom;
   for (const auto& [b, e] : merged) {
     if (e <= bfrom || b >= bto) continue;
@@ -331,7 +356,7 @@ Snippet Searcher::make_snippet(const std::string& full_text, const Highlights& h
     at = std::min(e, bto);
   }
   add(at, bto, false);
-  if (bto < full_text.size()) add(0, 0, false), snip.parts.emplace_back("…", false);
+  if (bto < full_text.size()) snip.parts.emplace_back("…", false);
   return snip;
 }
 

@@ -27,6 +27,8 @@ struct SearchRequest {
   std::vector<std::string> langs;     // any of these
   bool facets = false;                // count results by source and by month
   std::size_t snippet_chars = 160;    // code points of context in a snippet
+  bool snippets = true;               // cut a snippet for each hit
+  bool stored_fields = true;          // false: hits carry only id and score
 };
 
 // A snippet: pieces of text, each marked as a match or not.
@@ -106,6 +108,10 @@ struct DatabaseStats {
   std::string last_update, schema_version;
 };
 DatabaseStats database_stats(const std::string& path);
+
+// Weight added to articles that match every word of a list of words; larger
+// than any sum of BM25 weights a query within QueryLimits can reach.
+inline constexpr double kTierBonus = 1e6;
 
 // The JSON documents of the CLI and the API (schema/JSON.md; version 1).
 inline constexpr int kJsonVersion = 1;

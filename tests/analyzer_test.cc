@@ -97,8 +97,10 @@ TEST_CASE("Han runs come from characters, not from word boundaries", "[analyzer]
 }
 
 TEST_CASE("Han runs yield bigrams across word boundaries", "[analyzer]") {
-  CHECK(han_ngrams(U"辉达创") == std::vector<std::string>{"辉达", "达创"});
+  CHECK(han_ngrams(U"辉达创") == std::vector<std::string>{"辉达", "达创", "创"});
   CHECK(han_ngrams(U"辉") == std::vector<std::string>{"辉"});
+  CHECK(han_query_ngrams(U"辉达创") == std::vector<std::string>{"辉达", "达创"});
+  CHECK(han_query_ngrams(U"辉") == std::vector<std::string>{"辉"});
 
   Analyzer a;
   const std::string text = "緊隨輝達創下新高";
