@@ -1,0 +1,1 @@
+"""Helpers of scripts/bench: corpora, query set, engine runners, measurement and report."""
