@@ -95,7 +95,7 @@ int run_add(const std::string& db, const std::vector<std::string>& paths, unsign
   };
   xinwen::read_paths(paths, sink);
   if (loader) loader->finish();
-  if (indexer) indexer->commit();
+  if (indexer) indexer->finish();
   progress.done();
   if (warnings_hidden) std::fprintf(stderr, "xinwen-index: %zu more warnings not shown\n", warnings_hidden);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - progress.start).count();
@@ -119,7 +119,7 @@ int run_delete(const std::string& db, const std::vector<std::string>& ids) {
       std::fprintf(stderr, "xinwen-index: no article with id %s\n", id.c_str());
     }
   }
-  indexer.commit();
+  indexer.finish();
   std::printf("deleted %zu, not found %zu\n", removed, missing);
   return missing ? xinwen::kExitRejected : xinwen::kExitOk;
 }

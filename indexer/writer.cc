@@ -1,5 +1,8 @@
 #include "indexer/writer.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <condition_variable>
 #include <ctime>
 #include <deque>
@@ -24,9 +27,9 @@ std::string now_iso8601() {
   return buf;
 }
 
-Xapian::WritableDatabase open_writable(const std::string& path) {
+Xapian::WritableDatabase open_writable(const std::string& path, int flags) {
   try {
-    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN);
+    Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN | flags);
     check_schema_version(db);
     return db;
   } catch (const Xapian::DatabaseLockError&) {
@@ -42,12 +45,43 @@ std::string content_hash(const Article& article) {
   return make_document_hash(article);
 }
 
+void sync_database_files(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(path, ec)) {
+    int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ::fsync(fd);
+    ::close(fd);
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
+}
+
 Indexer::Indexer(const std::string& path, IndexerOptions options)
-    : options_(options), db_(open_writable(path)), analyzer_(options.analyzer) {}
+    : options_(options), path_(path), db_(open_writable(path)), analyzer_(options.analyzer) {
+  if (db_.get_doccount() == 0) {
+    // A first load: skip the fsync of every commit, sync once in finish().
+    db_.close();
+    db_ = open_writable(path, Xapian::DB_NO_SYNC);
+    unsynced_ = true;
+  }
+}
+
+void Indexer::finish() {
+  commit();
+  if (unsynced_) {
+    sync_database_files(path_);
+    unsynced_ = false;
+  }
+}
 
 Indexer::~Indexer() {
   try {
-    if (pending_) commit();
+    if (pending_ || unsynced_) finish();
   } catch (...) {
     // A destructor must not throw; the last batch is lost, earlier ones are safe.
   }
@@ -125,7 +159,7 @@ struct ParallelLoader::Impl {
           case AddResult::kUnchanged: ++counters->unchanged; break;
         }
       }
-      indexer.commit();
+      indexer.finish();
     } catch (...) {
       std::lock_guard lock(w.mu);
       w.error = std::current_exception();
@@ -207,6 +241,7 @@ void ParallelLoader::finish() {
   } catch (const Xapian::Error& e) {
     throw EnvironmentError("merging shards of " + impl_->path + " failed: " + e.get_msg());
   }
+  sync_database_files(merged);
   fs::rename(impl_->path, old);
   fs::rename(merged, impl_->path);
   fs::remove_all(old);

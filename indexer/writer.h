@@ -50,12 +50,20 @@ class Indexer {
   // Records the schema version and the update time, then commits.
   void commit();
 
+  // Commits, then makes the database durable. A database that was empty when
+  // opened is written without an fsync per commit (a killed process still
+  // leaves the last commit; only a machine crash in a first load loses it);
+  // finish() syncs its files once. Call it at the end of a run.
+  void finish();
+
   Xapian::WritableDatabase& database() { return db_; }
 
  private:
   void maybe_commit();
 
   IndexerOptions options_;
+  std::string path_;
+  bool unsynced_ = false;
   Xapian::WritableDatabase db_;
   Analyzer analyzer_;
   std::size_t pending_ = 0;
@@ -65,7 +73,11 @@ class Indexer {
 std::string content_hash(const Article& article);
 
 // Opens a database for writing (create if missing) and checks its schema.
-Xapian::WritableDatabase open_writable(const std::string& path);
+// flags may add Xapian::DB_NO_SYNC.
+Xapian::WritableDatabase open_writable(const std::string& path, int flags = 0);
+
+// fsyncs every file of a database folder, and the folder.
+void sync_database_files(const std::string& path);
 
 // Counts kept while a (possibly parallel) load runs; read from any thread.
 struct LoadCounters {
