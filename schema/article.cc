@@ -92,6 +92,30 @@ std::string* string_field(Article& a, std::string_view name) {
   return nullptr;
 }
 
+// The canonical form of a URL used as an id: scheme and host in lower case,
+// no fragment, no default port. Anything that does not look like an
+// http(s) URL is kept as it is.
+std::string canonical_url(std::string_view url) {
+  std::string u(url);
+  auto scheme_end = u.find("://");
+  if (scheme_end == std::string::npos) return u;
+  std::string scheme = u.substr(0, scheme_end);
+  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (scheme != "http" && scheme != "https") return u;
+  if (auto hash = u.find('#'); hash != std::string::npos) u.resize(hash);
+  std::size_t host_begin = scheme_end + 3;
+  std::size_t host_end = u.find_first_of("/?", host_begin);
+  if (host_end == std::string::npos) host_end = u.size();
+  std::string host = u.substr(host_begin, host_end - host_begin);
+  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string default_port = scheme == "http" ? ":80" : ":443";
+  if (host.size() > default_port.size() && host.compare(host.size() - default_port.size(), default_port.size(), default_port) == 0)
+    host.resize(host.size() - default_port.size());
+  std::string rest = u.substr(host_end);
+  if (rest.empty()) rest = "/";
+  return scheme + "://" + host + rest;
+}
+
 }  // namespace
 
 std::optional<std::string> normalize_time(std::string_view text) {
@@ -189,7 +213,7 @@ std::string normalize_article(Article& a, std::vector<std::string>* /*warnings*/
   if (!a.lang.empty()) a.lang = fold_term(a.lang);
   if (a.id.empty()) {
     if (!a.url.empty()) {
-      a.id = a.url;
+      a.id = canonical_url(a.url);
     } else {
       a.id = "sha:" + hash_hex(a.title + '\x1f' + a.body);
     }

@@ -44,6 +44,11 @@ TEST_CASE("JSON records are checked against the contract", "[article]") {
     auto o = article_from_json(R"({"title":"Hello","url":"https://e.com/a"})");
     REQUIRE(o.article);
     CHECK(o.article->id == "https://e.com/a");
+    // The canonical form: scheme and host folded, no fragment, no default port.
+    auto c = article_from_json(R"({"title":"Hello","url":"HTTPS://News.Example.COM:443/Path/A?x=1#top"})");
+    REQUIRE(c.article);
+    CHECK(c.article->id == "https://news.example.com/Path/A?x=1");
+    CHECK(c.article->url == "HTTPS://News.Example.COM:443/Path/A?x=1#top");
   }
   SECTION("without url the id is a content hash, stable across runs") {
     auto a = article_from_json(R"({"body":"text only"})");
