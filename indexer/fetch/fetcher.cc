@@ -1,0 +1,555 @@
+#include "indexer/fetch/fetcher.h"
+
+#include <signal.h>
+#include <unistd.h>
+#include <xapian.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "indexer/fetch/charset.h"
+#include "indexer/fetch/feed_parser.h"
+#include "indexer/fetch/html_extract.h"
+#include "indexer/fetch/url.h"
+#include "schema/article.h"
+#include "schema/errors.h"
+#include "schema/schema.h"
+#include "searcher/search.h"
+
+namespace xinwen {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+constexpr std::string_view kValidatorsPrefix = "xinwen.fetch.http:";
+constexpr const char* kFeedAccept =
+    "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
+    "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
+constexpr const char* kPageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+// Articles waiting for the indexer thread; when full, the network side waits.
+constexpr std::size_t kQueueLimit = 256;
+
+struct Validators {
+  std::string etag, last_modified;
+  bool empty() const { return etag.empty() && last_modified.empty(); }
+  bool operator==(const Validators&) const = default;
+};
+
+Validators decode_validators(const std::string& value, const std::string& url) {
+  Validators v;
+  if (value.empty()) return v;
+  nlohmann::json j = nlohmann::json::parse(value, nullptr, false);
+  // The key is a hash: a value written for another URL is not ours.
+  if (!j.is_object() || j.value("url", "") != url) return v;
+  v.etag = j.value("etag", "");
+  v.last_modified = j.value("last_modified", "");
+  return v;
+}
+
+std::string encode_validators(const std::string& url, const Validators& v) {
+  if (v.empty()) return {};  // set_metadata with "" deletes the entry
+  return nlohmann::json{{"url", url}, {"etag", v.etag}, {"last_modified", v.last_modified}}.dump();
+}
+
+// Calls f(db), reopening db and trying again if a writer's commits overtook
+// the revision it was reading.
+template <typename F>
+auto with_reopen(Xapian::Database& db, F f) {
+  for (int attempt = 0;; ++attempt) {
+    try {
+      return f(db);
+    } catch (const Xapian::DatabaseModifiedError&) {
+      if (attempt >= 3) throw;
+      db.reopen();
+    }
+  }
+}
+
+// Where articles go, on the indexer thread: the database, or (dry run)
+// nowhere, with what would have happened.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  virtual AddResult add(const Article& article) = 0;
+  virtual void set_metadata(const std::string& key, const std::string& value) = 0;
+  virtual void commit() = 0;  // if anything changed
+};
+
+class IndexSink final : public Sink {
+ public:
+  IndexSink(const std::string& path, const IndexerOptions& options) : indexer_(path, options) {}
+  AddResult add(const Article& article) override {
+    AddResult r = indexer_.add(article);
+    if (r != AddResult::kUnchanged) dirty_ = true;
+    return r;
+  }
+  void set_metadata(const std::string& key, const std::string& value) override {
+    indexer_.database().set_metadata(key, value);
+    dirty_ = true;
+  }
+  void commit() override {
+    // Nothing changed (every feed answered 304, say): no new revision, and
+    // readers have nothing to reopen.
+    if (!dirty_) return;
+    indexer_.commit();
+    dirty_ = false;
+  }
+
+ private:
+  Indexer indexer_;
+  bool dirty_ = false;
+};
+
+class DryRunSink final : public Sink {
+ public:
+  explicit DryRunSink(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec)) db_ = open_readable(path);
+  }
+  AddResult add(const Article& a) override {
+    if (!seen_.insert(a.id).second) return AddResult::kReplaced;
+    if (!db_) return AddResult::kAdded;
+    const std::string term = id_term(a.id);
+    return with_reopen(*db_, [&](Xapian::Database& db) {
+      Xapian::PostingIterator p = db.postlist_begin(term);
+      if (p == db.postlist_end(term)) return AddResult::kAdded;
+      return db.get_document(*p).get_value(kSlotContentHash) == content_hash(a) ? AddResult::kUnchanged
+                                                                                : AddResult::kReplaced;
+    });
+  }
+  void set_metadata(const std::string&, const std::string&) override {}
+  void commit() override {}
+
+ private:
+  std::optional<Xapian::Database> db_;
+  std::unordered_set<std::string> seen_;
+};
+
+// The indexer thread: analysis and writing overlap with the transfers and
+// parsing on the network side. Tasks run in the order they were queued, so a
+// feed's validators are written after its articles, and its report is
+// complete when on_feed sees it.
+class IndexThread {
+ public:
+  IndexThread(std::unique_ptr<Sink> sink, const std::function<void(const FeedReport&)>& on_feed)
+      : sink_(std::move(sink)), on_feed_(on_feed), thread_([this] { loop(); }) {}
+  ~IndexThread() { finish(); }
+  IndexThread(const IndexThread&) = delete;
+  IndexThread& operator=(const IndexThread&) = delete;
+
+  // Adds an article for feed; counts the outcome in its report at the end.
+  void add(std::size_t feed, Article article) { push(Task{feed, std::move(article), std::nullopt, {}}); }
+
+  // Ends a feed: stores validators (key, value) if given, then reports it.
+  void end_feed(std::size_t feed, FeedReport report, std::optional<std::pair<std::string, std::string>> validators) {
+    push(Task{feed, std::nullopt, std::move(validators), std::move(report)});
+  }
+
+  // Waits for every task, commits, and returns the reports in the order the
+  // feeds ended. Rethrows what the thread failed with.
+  std::vector<FeedReport> finish() {
+    {
+      std::lock_guard lock(mu_);
+      if (finished_) return std::move(done_);
+      finished_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
+    return std::move(done_);
+  }
+
+  // True once the thread has failed (the network side then stops).
+  bool failed() {
+    std::lock_guard lock(mu_);
+    return error_ != nullptr;
+  }
+
+ private:
+  struct Task {
+    std::size_t feed;
+    std::optional<Article> article;
+    std::optional<std::pair<std::string, std::string>> validators;
+    FeedReport report;  // for end_feed
+  };
+  struct Counts {
+    std::size_t added = 0, replaced = 0, unchanged = 0;
+  };
+
+  void push(Task task) {
+    std::unique_lock lock(mu_);
+    changed_.wait(lock, [&] { return tasks_.size() < kQueueLimit || error_; });
+    if (error_) return;  // finish() reports it
+    tasks_.push_back(std::move(task));
+    lock.unlock();
+    changed_.notify_all();
+  }
+
+  void loop() {
+    try {
+      for (;;) {
+        Task task;
+        {
+          std::unique_lock lock(mu_);
+          changed_.wait(lock, [&] { return !tasks_.empty() || finished_; });
+          if (tasks_.empty()) break;
+          task = std::move(tasks_.front());
+          tasks_.pop_front();
+        }
+        changed_.notify_all();
+        run(task);
+      }
+      sink_->commit();
+    } catch (...) {
+      std::lock_guard lock(mu_);
+      error_ = std::current_exception();
+      tasks_.clear();
+      changed_.notify_all();
+    }
+  }
+
+  void run(Task& task) {
+    Counts& c = counts_[task.feed];
+    if (task.article) {
+      switch (sink_->add(*task.article)) {
+        case AddResult::kAdded: ++c.added; break;
+        case AddResult::kReplaced: ++c.replaced; break;
+        case AddResult::kUnchanged: ++c.unchanged; break;
+      }
+      return;
+    }
+    FeedReport& r = task.report;
+    r.added += c.added;
+    r.replaced += c.replaced;
+    r.unchanged += c.unchanged;
+    counts_.erase(task.feed);
+    if (task.validators) sink_->set_metadata(task.validators->first, task.validators->second);
+    if (on_feed_) on_feed_(r);
+    done_.push_back(std::move(r));
+  }
+
+  std::unique_ptr<Sink> sink_;
+  const std::function<void(const FeedReport&)>& on_feed_;
+  std::mutex mu_;
+  std::condition_variable changed_;
+  std::deque<Task> tasks_;
+  bool finished_ = false;
+  std::exception_ptr error_;
+  std::unordered_map<std::size_t, Counts> counts_;  // indexer thread only
+  std::vector<FeedReport> done_;                    // indexer thread until joined
+  std::thread thread_;                              // last: starts once everything above exists
+};
+
+bool is_html_type(const std::string& content_type) {
+  std::string ct;
+  for (char c : content_type) ct += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  return ct.empty() || ct.find("html") != std::string::npos || ct.find("text/plain") != std::string::npos;
+}
+
+std::string failure_status(const HttpResponse& r) {
+  if (r.error == HttpError::kStatus) return "http-" + std::to_string(r.status);
+  return http_error_name(r.error);
+}
+
+std::string failure_message(const HttpResponse& r) {
+  std::string m = r.message;
+  if (r.attempts > 1) m += " (after " + std::to_string(r.attempts) + " attempts)";
+  return m;
+}
+
+void add_tags(std::vector<std::string>& tags, const std::vector<std::string>& more) {
+  for (const std::string& t : more)
+    if (std::find(tags.begin(), tags.end(), t) == tags.end()) tags.push_back(t);
+}
+
+// The network side: runs on the calling thread inside HttpClient::run.
+// Parses feeds and pages, turns items into articles and hands them to the
+// indexer thread.
+class FetchRun {
+ public:
+  FetchRun(HttpClient& client, IndexThread& indexer, std::optional<Xapian::Database> snapshot,
+           const std::vector<FeedSource>& sources, bool allow_private_pages)
+      : client_(client), indexer_(indexer), snapshot_(std::move(snapshot)), allow_private_pages_(allow_private_pages) {
+    feeds_.resize(sources.size());
+    for (std::size_t i = 0; i < sources.size(); ++i) {
+      FeedState& f = feeds_[i];
+      f.source = &sources[i];
+      f.report.url = sources[i].url;
+      f.report.source = sources[i].name;
+    }
+  }
+
+  void start() {
+    for (std::size_t i = 0; i < feeds_.size(); ++i) {
+      FeedState& f = feeds_[i];
+      f.start = Clock::now();
+      f.stored = decode_validators(metadata(validators_key(f.source->url)), f.source->url);
+      HttpRequest req{f.source->url, kFeedAccept, f.stored.etag, f.stored.last_modified};
+      client_.get(std::move(req), [this, i](HttpResponse&& r) { on_feed_response(i, std::move(r)); });
+    }
+  }
+
+  // Ends the feeds a stop left unfinished.
+  void end_unfinished() {
+    for (std::size_t i = 0; i < feeds_.size(); ++i) {
+      if (feeds_[i].done) continue;
+      feeds_[i].report.status = "interrupted";
+      feeds_[i].report.error = "the run was stopped before this feed was complete";
+      complete(i);
+    }
+  }
+
+ private:
+  struct FeedState {
+    const FeedSource* source = nullptr;
+    FeedReport report;
+    Clock::time_point start;
+    Validators stored, fresh;
+    std::string feed_lang;
+    std::size_t pending_pages = 0;
+    bool done = false;
+  };
+
+  std::string metadata(const std::string& key) {
+    if (!snapshot_) return {};
+    return with_reopen(*snapshot_, [&](Xapian::Database& db) { return db.get_metadata(key); });
+  }
+
+  // Indexed before this run started, or already handled in this run.
+  bool known(const std::string& id) {
+    if (!seen_.insert(id).second) return true;
+    if (!snapshot_) return false;
+    const std::string term = id_term(id);
+    return with_reopen(*snapshot_, [&](Xapian::Database& db) { return db.term_exists(term); });
+  }
+
+  void on_feed_response(std::size_t i, HttpResponse&& r) {
+    FeedState& f = feeds_[i];
+    f.report.bytes += r.bytes;
+    if (r.not_modified()) {
+      f.report.status = "304";
+      complete(i);
+      return;
+    }
+    if (!r.ok()) {
+      f.report.status = failure_status(r);
+      f.report.error = failure_message(r);
+      complete(i);
+      return;
+    }
+    f.report.status = std::to_string(r.status);
+    const std::string base = r.final_url.empty() ? r.url : r.final_url;
+    Feed feed;
+    try {
+      DecodedText text = decode_to_utf8(r.body, r.content_type, MarkupKind::kXml);
+      r.body = std::string();
+      feed = parse_feed(text.text, base);
+    } catch (const FeedError& e) {
+      f.report.status = "parse-error";
+      f.report.error = e.what();
+      complete(i);
+      return;
+    }
+    for (const std::string& w : feed.warnings) f.report.problems.push_back(f.source->url + ": " + w);
+    f.fresh = Validators{r.etag, r.last_modified};
+    f.feed_lang = feed.lang;
+    f.report.items = feed.items.size();
+    const bool pages = f.source->content == ContentMode::kPage;
+    for (FeedItem& item : feed.items) {
+      if (pages && !item.link.empty()) {
+        if (!is_web_url(item.link)) {
+          fail_item(f, item.link, "link is not an http or https URL; not fetched");
+          continue;
+        }
+        // Already indexed, or on its way from another feed: not fetched again.
+        if (known(item.link)) {
+          ++f.report.unchanged;
+          continue;
+        }
+        ++f.pending_pages;
+        HttpRequest req{item.link, kPageAccept, {}, {}};
+        req.public_only = !allow_private_pages_;
+        client_.get(std::move(req), [this, i, item = std::move(item)](HttpResponse&& pr) mutable {
+          on_page_response(i, std::move(item), std::move(pr));
+        });
+        continue;
+      }
+      Article a = article_from_item(f, item);
+      index(f, i, std::move(a), item.link.empty() ? f.source->url : item.link);
+    }
+    if (f.pending_pages == 0) complete(i);
+  }
+
+  void on_page_response(std::size_t i, FeedItem&& item, HttpResponse&& r) {
+    FeedState& f = feeds_[i];
+    f.report.bytes += r.bytes;
+    if (!r.ok()) {
+      fail_item(f, item.link, failure_message(r));
+    } else if (!is_html_type(r.content_type)) {
+      fail_item(f, item.link, "not an HTML page (" + r.content_type + ")");
+    } else {
+      const std::string page_url = is_web_url(r.final_url) ? r.final_url : item.link;
+      DecodedText text = decode_to_utf8(r.body, r.content_type, MarkupKind::kHtml);
+      r.body = std::string();
+      PageInfo page = extract_page(text.text, page_url);
+      Article a = article_from_item(f, item);
+      // The feed names the item (its link is the id); the page says what it is.
+      a.id = item.link;
+      a.url = !page.canonical_url.empty() ? page.canonical_url : page_url;
+      if (!page.title.empty()) a.title = page.title;
+      if (!page.body.empty()) a.body = page.body;
+      if (!page.published.empty()) a.published = page.published;
+      if (f.source->source_from_page && !page.site_name.empty()) a.source = page.site_name;
+      if (f.source->lang.empty() && !page.lang.empty()) a.lang = normalize_language(page.lang);
+      if (!page.author.empty()) a.author = page.author;
+      add_tags(a.tags, page.tags);
+      index(f, i, std::move(a), item.link);
+    }
+    if (--f.pending_pages == 0) complete(i);
+  }
+
+  Article article_from_item(FeedState& f, const FeedItem& item) {
+    Article a;
+    if (is_web_url(item.link)) {
+      a.url = item.link;
+    } else if (!item.link.empty()) {
+      f.report.problems.push_back(item.link + ": link is not an http or https URL; indexed without it");
+    }
+    a.id = a.url.empty() ? item.id : a.url;
+    a.title = item.title;
+    a.body = item.text;
+    a.published = item.published;
+    a.source = f.source->name;
+    a.lang = f.source->lang;
+    if (a.lang.empty()) a.lang = normalize_language(item.lang.empty() ? f.feed_lang : item.lang);
+    a.author = item.author;
+    a.tags = item.tags;
+    return a;
+  }
+
+  void fail_item(FeedState& f, const std::string& what, const std::string& why) {
+    ++f.report.failed;
+    f.report.problems.push_back(what + ": " + why);
+  }
+
+  // Checks the article here, as `xinwen-index add` does, and queues it.
+  void index(FeedState& f, std::size_t i, Article a, const std::string& origin) {
+    std::vector<std::string> warnings;
+    std::string error = normalize_article(a, &warnings);
+    if (!error.empty()) {
+      fail_item(f, origin, "rejected: " + error);
+      return;
+    }
+    indexer_.add(i, std::move(a));
+  }
+
+  void complete(std::size_t i) {
+    FeedState& f = feeds_[i];
+    f.done = true;
+    f.report.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - f.start);
+    // The validators go in only with everything the feed gave: after a
+    // failure the next run downloads the feed again and retries what failed.
+    std::optional<std::pair<std::string, std::string>> validators;
+    const bool fetched = !f.report.status.empty() && f.report.status[0] == '2';
+    if (fetched && f.report.ok() && f.fresh != f.stored)
+      validators.emplace(validators_key(f.source->url), encode_validators(f.source->url, f.fresh));
+    indexer_.end_feed(i, std::move(f.report), std::move(validators));
+  }
+
+  HttpClient& client_;
+  IndexThread& indexer_;
+  std::optional<Xapian::Database> snapshot_;  // the database as this run found it
+  const bool allow_private_pages_;
+  std::vector<FeedState> feeds_;
+  std::unordered_set<std::string> seen_;  // page ids handled in this run
+};
+
+// Makes the database at path if there is none. Xapian writes a new
+// database's files one after another, and a directory left halfway (a run
+// killed in its first second) is not a database, nor can Xapian create one
+// in it: so the new database is made beside path and renamed into place,
+// and path is either absent or a whole database.
+void create_if_missing(std::string path, const IndexerOptions& options) {
+  namespace fs = std::filesystem;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  std::error_code ec;
+  if (fs::exists(path, ec)) return;  // a database directory, or a stub file
+  const fs::path target(path);
+  const std::string prefix = target.filename().string() + ".new.";
+  // Leftovers of creations that were killed (their process is gone).
+  fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
+    if (kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(it->path(), ec);
+  }
+  const std::string fresh = path + ".new." + std::to_string(getpid());
+  fs::remove_all(fresh, ec);
+  {
+    Indexer creator(fresh, options);
+    creator.commit();
+  }
+  fs::rename(fresh, path, ec);
+  if (ec) fs::remove_all(fresh, ec);  // someone else made path meanwhile: theirs stands
+}
+
+}  // namespace
+
+std::string validators_key(const std::string& url) { return std::string(kValidatorsPrefix) + hash_hex(url); }
+
+FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>& sources, const FetchOptions& options,
+                       const std::function<void(const FeedReport&)>& on_feed) {
+  const Clock::time_point started = Clock::now();
+  std::unique_ptr<Sink> sink;
+  if (options.dry_run) {
+    sink = std::make_unique<DryRunSink>(db_path);
+  } else {
+    create_if_missing(db_path, options.indexer);
+    sink = std::make_unique<IndexSink>(db_path, options.indexer);
+  }
+  std::optional<Xapian::Database> snapshot;
+  std::error_code ec;
+  if (std::filesystem::exists(db_path, ec)) snapshot = open_readable(db_path);
+
+  HttpClient client(options.http);
+  IndexThread indexer(std::move(sink), on_feed);
+  FetchRun run(client, indexer, std::move(snapshot), sources, options.allow_private_pages);
+  bool interrupted = false;
+  run.start();
+  client.run([&] {
+    if (options.should_stop && options.should_stop()) interrupted = true;
+    return interrupted || indexer.failed();
+  });
+  run.end_unfinished();
+
+  FetchSummary s;
+  s.feeds = indexer.finish();
+  for (const FeedReport& r : s.feeds) {
+    if (!r.error.empty()) ++s.feeds_failed;
+    s.added += r.added;
+    s.replaced += r.replaced;
+    s.unchanged += r.unchanged;
+    s.failed += r.failed;
+    s.bytes += r.bytes;
+  }
+  s.interrupted = interrupted;
+  s.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+  return s;
+}
+
+}  // namespace xinwen

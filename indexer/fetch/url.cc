@@ -1,0 +1,85 @@
+#include "indexer/fetch/url.h"
+
+#include <curl/curl.h>
+
+#include <memory>
+
+namespace xinwen {
+namespace {
+
+struct CurlUrlDeleter {
+  void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); }
+};
+using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
+
+struct CurlStringDeleter {
+  void operator()(char* s) const noexcept { curl_free(s); }
+};
+using CurlString = std::unique_ptr<char, CurlStringDeleter>;
+
+std::string_view trim_space(std::string_view s) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
+  while (!s.empty() && space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// Parses an absolute URL; null if it is not one. Schemes curl does not know
+// (file:, javascript:, mailto:) still parse, so that callers can reject them
+// by name instead of by accident.
+CurlUrl parse(std::string_view url) {
+  CurlUrl u(curl_url());
+  if (!u) return nullptr;
+  std::string s(trim_space(url));
+  if (s.empty() || s.find('\0') != std::string::npos) return nullptr;
+  if (curl_url_set(u.get(), CURLUPART_URL, s.c_str(), CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) != CURLUE_OK)
+    return nullptr;
+  return u;
+}
+
+std::string get_part(CURLU* u, CURLUPart part) {
+  char* out = nullptr;
+  if (curl_url_get(u, part, &out, 0) != CURLUE_OK || !out) return {};
+  CurlString owned(out);
+  std::string s(out);
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+}  // namespace
+
+std::string resolve_url(std::string_view base, std::string_view ref) {
+  std::string r(trim_space(ref));
+  if (r.empty() || r.find('\0') != std::string::npos) return {};
+  CurlUrl u = parse(base);
+  if (!u) {
+    u = parse(r);
+    if (!u) return {};
+  } else if (curl_url_set(u.get(), CURLUPART_URL, r.c_str(), CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) != CURLUE_OK) {
+    return {};
+  }
+  char* out = nullptr;
+  if (curl_url_get(u.get(), CURLUPART_URL, &out, 0) != CURLUE_OK || !out) return {};
+  CurlString owned(out);
+  return out;
+}
+
+bool is_web_url(std::string_view url) {
+  CurlUrl u = parse(url);
+  if (!u) return false;
+  std::string scheme = get_part(u.get(), CURLUPART_SCHEME);
+  return (scheme == "http" || scheme == "https") && !get_part(u.get(), CURLUPART_HOST).empty();
+}
+
+std::string url_scheme(std::string_view url) {
+  CurlUrl u = parse(url);
+  return u ? get_part(u.get(), CURLUPART_SCHEME) : std::string();
+}
+
+std::string url_host(std::string_view url) {
+  CurlUrl u = parse(url);
+  return u ? get_part(u.get(), CURLUPART_HOST) : std::string();
+}
+
+}  // namespace xinwen

@@ -1,0 +1,257 @@
+// HttpClient against the local fixture server: limits, delays, retries,
+// timeouts, the size limit, compression, redirects, schemes and conditional
+// GET. Bounds on time are loose: the machine may be busy.
+#include "indexer/fetch/http_client.h"
+
+#include <catch2/catch.hpp>
+#include <chrono>
+
+#include "tests/fetch/fixture_server.h"
+
+using namespace xinwen;
+using namespace std::chrono_literals;
+using test::FixtureServer;
+
+namespace {
+
+HttpOptions quick() {
+  HttpOptions o;
+  o.host_delay = 0ms;
+  o.connect_timeout = 2000ms;
+  o.timeout = 5000ms;
+  o.retry_delay = 20ms;
+  o.user_agent = "xinwen-fetch-test/1";
+  return o;
+}
+
+HttpResponse get_one(const HttpOptions& options, const HttpRequest& request) {
+  HttpClient client(options);
+  HttpResponse out;
+  bool called = false;
+  client.get(request, [&](HttpResponse&& r) {
+    out = std::move(r);
+    called = true;
+  });
+  client.run();
+  REQUIRE(called);
+  return out;
+}
+
+HttpResponse get_one(const HttpOptions& options, const std::string& url) {
+  return get_one(options, HttpRequest{url, "", "", ""});
+}
+
+double seconds_since(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+}
+
+}  // namespace
+
+TEST_CASE("transfers run in parallel up to the limits", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpOptions o = quick();
+  o.max_parallel = 4;
+  o.max_per_host = 3;
+  HttpClient client(o);
+  int done = 0;
+  for (int i = 0; i < 9; ++i)
+    client.get(HttpRequest{server.url("/slow?ms=400&n=" + std::to_string(i)), "", "", ""}, [&](HttpResponse&& r) {
+      CHECK(r.ok());
+      ++done;
+    });
+  const auto start = std::chrono::steady_clock::now();
+  client.run();
+  CHECK(done == 9);
+  // Three at a time (the per-host limit): three waves of 400 ms, not nine.
+  CHECK(seconds_since(start) < 2.5);
+  CHECK(seconds_since(start) > 1.1);
+  CHECK(test::server_json(server, "/_stats")["max_active"] == 3);
+}
+
+TEST_CASE("the per-host delay spaces requests to one host", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpOptions o = quick();
+  o.host_delay = 300ms;
+  HttpClient client(o);
+  for (int i = 0; i < 3; ++i)
+    client.get(HttpRequest{server.url("/static/empty.xml"), "", "", ""}, [](HttpResponse&& r) { CHECK(r.ok()); });
+  const auto start = std::chrono::steady_clock::now();
+  client.run();
+  CHECK(seconds_since(start) >= 0.59);
+  nlohmann::json log = test::server_json(server, "/_requests");
+  REQUIRE(log.size() >= 3);
+  CHECK(log[1]["time"].get<double>() - log[0]["time"].get<double>() >= 0.25);
+  CHECK(log[2]["time"].get<double>() - log[1]["time"].get<double>() >= 0.25);
+}
+
+TEST_CASE("5xx answers are retried with backoff, 4xx never", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpOptions o = quick();
+  o.retries = 2;
+  HttpResponse r = get_one(o, server.url("/flaky/a?fail=2&to=/static/empty.xml"));
+  CHECK(r.ok());
+  CHECK(r.attempts == 3);
+  CHECK(r.body.find("Quiet Wire") != std::string::npos);
+
+  o.retries = 1;
+  HttpResponse gave_up = get_one(o, server.url("/flaky/b?fail=5"));
+  CHECK(gave_up.error == HttpError::kStatus);
+  CHECK(gave_up.status == 500);
+  CHECK(gave_up.attempts == 2);
+
+  o.retries = 3;
+  HttpResponse missing = get_one(o, server.url("/status/404"));
+  CHECK(missing.error == HttpError::kStatus);
+  CHECK(missing.status == 404);
+  CHECK(missing.attempts == 1);
+  HttpResponse forbidden = get_one(o, server.url("/status/403"));
+  CHECK(forbidden.attempts == 1);
+  CHECK(test::server_json(server, "/_stats")["requests"] == 2 + 3 + 2);
+}
+
+TEST_CASE("a slow server times out, and the timeout is retried", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpOptions o = quick();
+  o.timeout = 300ms;
+  o.retries = 1;
+  const auto start = std::chrono::steady_clock::now();
+  HttpResponse r = get_one(o, server.url("/slow?ms=3000"));
+  CHECK(r.error == HttpError::kTimeout);
+  CHECK(r.attempts == 2);
+  CHECK(r.body.empty());
+  CHECK(seconds_since(start) < 2.0);
+}
+
+TEST_CASE("a body over the limit aborts the transfer", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpOptions o = quick();
+  o.max_bytes = 100000;
+  // Without a Content-Length: counted as it arrives, stopped at the limit.
+  const auto start = std::chrono::steady_clock::now();
+  HttpResponse chunked = get_one(o, server.url("/big?bytes=200000000&chunked=1"));
+  CHECK(chunked.error == HttpError::kTooLarge);
+  CHECK(chunked.body.empty());
+  CHECK(chunked.bytes < 400000);
+  CHECK(chunked.attempts == 1);
+  CHECK(seconds_since(start) < 3.0);
+  // With one: refused before the body.
+  HttpResponse sized = get_one(o, server.url("/big?bytes=200000000"));
+  CHECK(sized.error == HttpError::kTooLarge);
+  CHECK(sized.bytes < 400000);
+  // Just under the limit is fine.
+  HttpResponse fits = get_one(o, server.url("/big?bytes=99000"));
+  CHECK(fits.ok());
+  CHECK(fits.body.size() == 99000);
+}
+
+TEST_CASE("gzip and deflate bodies are decoded", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  const std::string expected = test::fixture("rss2.xml", server.base());
+  CHECK(get_one(quick(), server.url("/gzip/rss2.xml")).body == expected);
+  CHECK(get_one(quick(), server.url("/deflate/rss2.xml")).body == expected);
+  nlohmann::json log = test::server_json(server, "/_requests");
+  CHECK(log[0]["accept_encoding"].get<std::string>().find("gzip") != std::string::npos);
+  CHECK(log[0]["user_agent"] == "xinwen-fetch-test/1");
+}
+
+TEST_CASE("redirect chains are followed, loops and long chains stop", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpOptions o = quick();
+  o.max_redirects = 4;
+  HttpResponse chain = get_one(o, server.url("/redirect/3?to=/static/empty.xml"));
+  CHECK(chain.ok());
+  CHECK(chain.final_url == server.url("/static/empty.xml"));
+  HttpResponse loop = get_one(o, server.url("/loop/a"));
+  CHECK(loop.error == HttpError::kRedirects);
+  CHECK(loop.attempts == 1);
+  HttpResponse too_long = get_one(o, server.url("/redirect/6?to=/static/empty.xml"));
+  CHECK(too_long.error == HttpError::kRedirects);
+}
+
+TEST_CASE("only http and https are fetched, also after a redirect", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  for (const char* url : {"file:///etc/passwd", "ftp://127.0.0.1/x", "gopher://127.0.0.1/", "dict://127.0.0.1/"}) {
+    INFO(url);
+    HttpResponse r = get_one(quick(), url);
+    CHECK(r.error == HttpError::kScheme);
+    CHECK(r.body.empty());
+  }
+  HttpResponse redirected = get_one(quick(), server.url("/redirect-file"));
+  CHECK(redirected.error == HttpError::kScheme);
+  CHECK(redirected.body.find("root:") == std::string::npos);
+}
+
+TEST_CASE("public_only refuses loopback and private addresses", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpRequest req{server.url("/static/empty.xml"), "", "", ""};
+  req.public_only = true;
+  HttpResponse r = get_one(quick(), req);
+  CHECK(r.error == HttpError::kPrivate);
+  CHECK(r.attempts == 1);
+  for (const char* url : {"http://10.1.2.3:9/", "http://169.254.169.254/latest/meta-data/", "http://[::1]:9/",
+                          "http://192.168.0.1:9/", "http://0.0.0.0:9/"}) {
+    INFO(url);
+    HttpOptions o = quick();
+    o.connect_timeout = 1000ms;
+    req.url = url;
+    CHECK(get_one(o, req).error == HttpError::kPrivate);
+  }
+  CHECK(test::server_json(server, "/_stats")["requests"] == 0);
+  req.url = server.url("/static/empty.xml");
+  req.public_only = false;
+  CHECK(get_one(quick(), req).ok());
+}
+
+TEST_CASE("conditional GET: ETag and Last-Modified give 304", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpResponse first = get_one(quick(), server.url("/etag/rss2.xml"));
+  REQUIRE(first.ok());
+  REQUIRE_FALSE(first.etag.empty());
+  HttpResponse again = get_one(quick(), HttpRequest{server.url("/etag/rss2.xml"), "", first.etag, ""});
+  CHECK(again.not_modified());
+  CHECK(again.body.empty());
+
+  HttpResponse lm = get_one(quick(), server.url("/lastmod/atom.xml"));
+  REQUIRE(lm.last_modified == "Sun, 01 Jun 2025 08:00:00 GMT");
+  CHECK(get_one(quick(), HttpRequest{server.url("/lastmod/atom.xml"), "", "", lm.last_modified}).not_modified());
+
+  // A stored validator with a line break must not smuggle in a header.
+  HttpResponse odd = get_one(quick(), HttpRequest{server.url("/etag/rss2.xml"), "", "\"x\"\r\nX-Evil: 1", ""});
+  CHECK(odd.ok());
+}
+
+TEST_CASE("stopping abandons transfers without calling back", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpClient client(quick());
+  bool called = false;
+  client.get(HttpRequest{server.url("/slow?ms=3000"), "", "", ""}, [&](HttpResponse&&) { called = true; });
+  const auto start = std::chrono::steady_clock::now();
+  client.run([&] { return seconds_since(start) > 0.2; });
+  CHECK_FALSE(called);
+  CHECK(seconds_since(start) < 1.5);
+}
+
+TEST_CASE("callbacks may queue more requests", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpClient client(quick());
+  std::vector<std::string> order;
+  client.get(HttpRequest{server.url("/static/empty.xml"), "", "", ""}, [&](HttpResponse&& r) {
+    order.push_back("first " + std::to_string(r.status));
+    client.get(HttpRequest{server.url("/status/404"), "", "", ""},
+               [&](HttpResponse&& s) { order.push_back("second " + std::to_string(s.status)); });
+  });
+  client.run();
+  CHECK(order == std::vector<std::string>{"first 200", "second 404"});
+}
