@@ -5,7 +5,9 @@
 // static files. Requests run on a fixed pool of worker threads; each worker
 // keeps its own read-only Searcher and reopens it when the indexer commits.
 // Connections beyond the workers and a bounded wait queue are answered with
-// 503 at once instead of waiting without end.
+// 503 at once instead of waiting without end. Answers are kept in a small
+// cache keyed by the request and the database's revision, so a new commit
+// is never answered from the cache.
 #pragma once
 
 #include <cstddef>
@@ -21,7 +23,7 @@ struct ServerOptions {
   int port = 8080;                   // 0: any free port (see HttpServer::bind)
   std::string static_dir;            // the page's folder; empty: no page
 
-  std::size_t threads = 16;          // workers: requests served at once
+  std::size_t threads = 32;          // workers: requests served at once
   std::size_t queue = 64;            // connections that may wait for a worker
   int read_timeout = 5;              // seconds to receive a request
   int write_timeout = 5;             // seconds to send a response
@@ -34,9 +36,13 @@ struct ServerOptions {
   std::size_t max_page = 100;            // page of /api/search
   std::size_t max_suggestions = 10;      // n of /api/suggest
   unsigned max_wildcard = 100;           // terms one word* may expand to
+  unsigned facet_sample = 20000;         // matches the facet counts look at
   std::size_t max_body_bytes = 1024;     // request bodies (the API takes none)
   std::size_t max_headers = 64;          // header fields in one request
   std::size_t max_header_bytes = 16384;  // their total size
+
+  std::size_t cache_entries = 2000;  // answers kept for repeated requests; 0: none
+  std::size_t cache_bytes = 64u << 20;
 
   std::vector<std::string> cors_origins;  // origins allowed to call the API; "*" any
   double reopen_interval = 1.0;  // seconds between checks for a new commit; 0: every request
