@@ -1,7 +1,10 @@
 #include "indexer/writer.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <condition_variable>
 #include <ctime>
@@ -27,7 +30,47 @@ std::string now_iso8601() {
   return buf;
 }
 
+namespace {
+
+// Makes the database at path if there is none. Xapian writes a new
+// database's files one after another, and a directory left halfway (a run
+// killed in its first second) is not a database, nor can Xapian create one
+// in it: so the new database is made beside path and renamed into place,
+// and path is either absent or a whole database.
+void create_if_missing(std::string path) {
+  namespace fs = std::filesystem;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  std::error_code ec;
+  if (fs::exists(path, ec)) return;  // a database directory, or a stub file
+  const fs::path target(path);
+  const std::string prefix = target.filename().string() + ".new.";
+  // Leftovers of creations that were killed (their process is gone).
+  fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
+  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.rfind(prefix, 0) != 0) continue;
+    const std::string pid = name.substr(prefix.size());
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
+    if (kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(it->path(), ec);
+  }
+  const std::string fresh = path + ".new." + std::to_string(getpid());
+  fs::remove_all(fresh, ec);
+  try {
+    Xapian::WritableDatabase db(fresh, Xapian::DB_CREATE_OR_OVERWRITE);
+    db.set_metadata(std::string(kMetaSchemaVersion), std::string(kSchemaVersion));
+    db.commit();
+  } catch (const Xapian::Error& e) {
+    fs::remove_all(fresh, ec);
+    throw EnvironmentError("cannot create database " + path + ": " + e.get_msg());
+  }
+  fs::rename(fresh, path, ec);
+  if (ec) fs::remove_all(fresh, ec);  // someone else made path meanwhile: theirs stands
+}
+
+}  // namespace
+
 Xapian::WritableDatabase open_writable(const std::string& path, int flags) {
+  create_if_missing(path);
   try {
     Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN | flags);
     check_schema_version(db);
@@ -177,6 +220,9 @@ ParallelLoader::ParallelLoader(const std::string& path, unsigned jobs, IndexerOp
   impl_->path = path;
   impl_->options = options;
   impl_->counters = counters;
+  std::error_code ec;
+  if (fs::is_regular_file(path, ec))
+    throw UsageError(path + " is a stub database (a file listing shards); --jobs needs a database folder");
   {
     Xapian::WritableDatabase db = open_writable(path);
     if (db.get_doccount() != 0)

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -399,12 +400,28 @@ DatabaseStats database_stats(const std::string& path) {
   for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++s.terms;
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (fs::is_directory(path, ec)) {
-    for (auto it = fs::recursive_directory_iterator(path, ec); !ec && it != fs::recursive_directory_iterator();
+  auto folder_bytes = [&](const fs::path& dir) {
+    std::uint64_t n = 0;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
          it.increment(ec))
-      if (it->is_regular_file(ec)) s.bytes += it->file_size(ec);
+      if (it->is_regular_file(ec)) n += it->file_size(ec);
+    ec.clear();
+    return n;
+  };
+  if (fs::is_directory(path, ec)) {
+    s.bytes = folder_bytes(path);
   } else {
-    s.bytes = fs::file_size(path, ec);
+    // A stub database: "auto PATH" (or "glass PATH") lines, relative to the stub's folder.
+    std::ifstream stub(path);
+    std::string line;
+    const fs::path base = fs::path(path).parent_path();
+    while (std::getline(stub, line)) {
+      auto space = line.find(' ');
+      if (line.empty() || line[0] == '#' || space == std::string::npos) continue;
+      fs::path shard = line.substr(space + 1);
+      if (shard.is_relative()) shard = base / shard;
+      if (fs::is_directory(shard, ec)) s.bytes += folder_bytes(shard);
+    }
   }
   s.last_update = db.get_metadata(std::string(kMetaLastUpdate));
   s.schema_version = db.get_metadata(std::string(kMetaSchemaVersion));

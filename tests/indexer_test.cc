@@ -193,3 +193,30 @@ TEST_CASE("a database of another schema version is refused with a re-index hint"
   CHECK(a.status == 2);
   CHECK(a.err.find("re-index") != std::string::npos);
 }
+
+TEST_CASE("a stub database: stats count its shards, adding goes through one writer", "[indexer]") {
+  TempDir t;
+  REQUIRE(run(index_bin() + " add --db " + t / "shard" + " " + samples_dir()).status == 0);
+  spit(t / "stub", "auto shard\n");
+  RunResult stats = run(index_bin() + " stats --db " + t / "stub" + " --json");
+  REQUIRE(stats.status == 0);
+  auto j = nlohmann::json::parse(stats.out);
+  CHECK(j["documents"] == 30);
+  CHECK(j["bytes"].get<long>() > 10000);
+  RunResult jobs = run(index_bin() + " add --jobs 2 --db " + t / "stub" + " " + samples_dir());
+  CHECK(jobs.status == 0);
+  CHECK(jobs.err.find("one writer") != std::string::npos);
+  CHECK(jobs.out.find("unchanged 30") != std::string::npos);
+  CHECK(std::filesystem::is_regular_file(t / "stub"));
+}
+
+TEST_CASE("a new database appears whole or not at all", "[indexer]") {
+  TempDir t;
+  // A folder left half-made by a killed creation would not open; the indexer
+  // builds a new database beside its path and renames it into place.
+  RunResult r = run(index_bin() + " add --db " + t / "fresh" + " " + samples_dir());
+  REQUIRE(r.status == 0);
+  for (const auto& entry : std::filesystem::directory_iterator(t.path()))
+    CHECK(entry.path().filename().string().find(".new.") == std::string::npos);
+  CHECK(Xapian::Database(t / "fresh").get_metadata(std::string(kMetaSchemaVersion)) == std::string(kSchemaVersion));
+}

@@ -477,37 +477,6 @@ class FetchRun {
   std::unordered_set<std::string> seen_;  // page ids handled in this run
 };
 
-// Makes the database at path if there is none. Xapian writes a new
-// database's files one after another, and a directory left halfway (a run
-// killed in its first second) is not a database, nor can Xapian create one
-// in it: so the new database is made beside path and renamed into place,
-// and path is either absent or a whole database.
-void create_if_missing(std::string path, const IndexerOptions& options) {
-  namespace fs = std::filesystem;
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  std::error_code ec;
-  if (fs::exists(path, ec)) return;  // a database directory, or a stub file
-  const fs::path target(path);
-  const std::string prefix = target.filename().string() + ".new.";
-  // Leftovers of creations that were killed (their process is gone).
-  fs::path parent = target.parent_path().empty() ? fs::path(".") : target.parent_path();
-  for (auto it = fs::directory_iterator(parent, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
-    const std::string name = it->path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const std::string pid = name.substr(prefix.size());
-    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos || pid.size() > 9) continue;
-    if (kill(static_cast<pid_t>(std::stol(pid)), 0) != 0 && errno == ESRCH) fs::remove_all(it->path(), ec);
-  }
-  const std::string fresh = path + ".new." + std::to_string(getpid());
-  fs::remove_all(fresh, ec);
-  {
-    Indexer creator(fresh, options);
-    creator.commit();
-  }
-  fs::rename(fresh, path, ec);
-  if (ec) fs::remove_all(fresh, ec);  // someone else made path meanwhile: theirs stands
-}
-
 }  // namespace
 
 std::string validators_key(const std::string& url) { return std::string(kValidatorsPrefix) + hash_hex(url); }
@@ -519,7 +488,6 @@ FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>
   if (options.dry_run) {
     sink = std::make_unique<DryRunSink>(db_path);
   } else {
-    create_if_missing(db_path, options.indexer);
     sink = std::make_unique<IndexSink>(db_path, options.indexer);
   }
   std::optional<Xapian::Database> snapshot;
