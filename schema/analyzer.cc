@@ -190,17 +190,32 @@ std::vector<Token> Analyzer::tokenize(std::string_view text) {
       tok.kind = TokenKind::kWord;
     else
       tok.kind = TokenKind::kOther;
-    if (seg.number_end != seg.end) {
-      // "5月": the number alone too, at the same position, so "5" finds it.
-      Token number = tok;
-      number.end = seg.number_end;
-      number.term = fold_term(text.substr(seg.begin, seg.number_end - seg.begin));
-      out.push_back(std::move(number));
-    }
     tok.term = fold_term(raw);
     if (tok.kind == TokenKind::kWord) normalize_english(tok.term);
     if (tok.term.empty() || tok.term.size() > kMaxWordBytes) continue;
+    // Parts follow the whole word, at its position: "5月" also gives "5";
+    // "unia.to" and "open_ai" also give their parts, so "unia" finds <UNIA.TO>.
+    std::vector<Token> parts;
+    if (seg.number_end != seg.end) {
+      Token number = tok;
+      number.end = seg.number_end;
+      number.term = fold_term(text.substr(seg.begin, seg.number_end - seg.begin));
+      parts.push_back(std::move(number));
+    } else if (tok.kind == TokenKind::kWord && tok.term.find_first_of("._") != std::string::npos) {
+      std::size_t from = 0;
+      while (from <= tok.term.size()) {
+        std::size_t to = tok.term.find_first_of("._", from);
+        if (to == std::string::npos) to = tok.term.size();
+        if (to > from) {
+          Token part = tok;
+          part.term = tok.term.substr(from, to - from);
+          parts.push_back(std::move(part));
+        }
+        from = to + 1;
+      }
+    }
     out.push_back(std::move(tok));
+    for (Token& p : parts) out.push_back(std::move(p));
   }
   return out;
 }

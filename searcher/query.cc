@@ -369,7 +369,14 @@ class Parser {
 
   // Splits analyzed tokens into units: each run of adjacent Han words is one
   // unit, every other word is a unit of its own.
-  static std::vector<std::pair<std::size_t, std::size_t>> units(const std::vector<Token>& toks) {
+  static std::vector<std::pair<std::size_t, std::size_t>> units(std::vector<Token>& toks) {
+    // A query matches whole words: drop the parts the analyzer adds after a
+    // word at the same position ("5" of "5月", "to" of "unia.to").
+    std::erase_if(toks, [prev = Xapian::termpos(0)](const Token& t) mutable {
+      bool part = t.position == prev;
+      prev = t.position;
+      return part;
+    });
     std::vector<std::pair<std::size_t, std::size_t>> out;  // [first, last)
     for (std::size_t i = 0; i < toks.size();) {
       std::size_t j = i + 1;
@@ -424,7 +431,9 @@ class Parser {
       std::string stemmed = analyzer_.stem(t.term);
       if (!stemmed.empty()) {
         if (positive && hl_) hl_->stems.insert(stemmed);
-        return Xapian::Query(space.stems + stemmed);
+        // Any form of the word matches; the form as typed ranks higher.
+        return Xapian::Query(Xapian::Query::OP_AND_MAYBE, Xapian::Query(space.stems + stemmed),
+                             Xapian::Query(space.words + t.term));
       }
     }
     if (positive && hl_) hl_->words.insert(t.term);

@@ -57,7 +57,8 @@ TEST_CASE("words are folded and normalized", "[analyzer]") {
       {"H20 and 18A at 747.9", {"h20", "and", "18a", "at", "747.9"}},
       {"股價", {"股价"}},                                 // Traditional folded to Simplified
       {"don\xE2\x80\x99t", {"don't"}},                   // curly apostrophe inside a word
-      {"5月3日 增长2亿", {"5", "5月", "3", "3日", "增长", "2", "2亿"}},  // number + unit is a word, number too
+      {"5月3日 增长2亿", {"5月", "5", "3日", "3", "增长", "2亿", "2"}},  // number + unit is a word, number too
+      {"<UNIA.TO> open_ai", {"unia.to", "unia", "to", "open_ai", "open", "ai"}},  // dotted words and their parts
       {"", {}},
   };
   for (const Row& row : rows) {

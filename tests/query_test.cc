@@ -85,6 +85,17 @@ TEST_CASE("fields, filters, phrases, wildcards and ranges", "[query]") {
   CHECK(describe(b, "nvidia or intel").find("Zor") != std::string::npos);
 }
 
+TEST_CASE("whole query words only; the typed form ranks above other forms", "[query]") {
+  QueryBuilder b;
+  std::string d = describe(b, "unia.to");
+  CHECK(d.find("unia.to") != std::string::npos);
+  CHECK(d.find("Zunia ") == std::string::npos);  // the parts are for documents only
+  d = describe(b, "levelling");
+  CHECK(d.find("Zlevel") != std::string::npos);
+  CHECK(d.find("AND_MAYBE") != std::string::npos);
+  CHECK(d.find("levelling") != std::string::npos);
+}
+
 TEST_CASE("a list of words also yields the every-word query", "[query]") {
   QueryBuilder b;
   CHECK(b.parse("chip export rules").all_words);
