@@ -17,6 +17,7 @@
 #include "schema/article.h"
 #include "schema/schema.h"
 #include "searcher/search.h"
+#include "tests/background_search.h"
 #include "tests/fetch/fixture_server.h"
 
 using namespace xinwen;
@@ -436,32 +437,15 @@ TEST_CASE("searches succeed while the job commits", "[fetch][run][readers]") {
   const std::string db = t / "db";
   // A first commit, so that the reader has a database to open.
   REQUIRE(run_fetch(db, {feed(server, "/static/rss2.xml")}, quick()).added == 3);
-  std::atomic<bool> done{false};
-  std::atomic<int> searches{0}, failures{0};
-  std::string failure;
-  std::thread reader([&] {
-    Searcher searcher(db);
-    SearchRequest req;
-    req.query = "market OR 市场 OR Ningbo";
-    while (!done) {
-      try {
-        searcher.reopen();
-        searcher.search(req);
-        ++searches;
-      } catch (const std::exception& e) {
-        if (failures++ == 0) failure = e.what();
-      }
-    }
-  });
+  test::BackgroundSearches reader(db, "market OR 市场 OR Ningbo");
   FetchOptions o = quick();
   o.indexer.batch_size = 10;  // many commits
   o.http.max_per_host = 8;
   FetchSummary s = run_fetch(db, {feed(server, "/bench/feed.xml", "Bench", ContentMode::kPage)}, o);
-  done = true;
-  reader.join();
-  INFO(failure);
-  CHECK(failures == 0);
-  CHECK(searches > 0);
+  reader.stop();
+  INFO(reader.first_failure());
+  CHECK(reader.failures() == 0);
+  CHECK(reader.searches() > 0);
   CHECK(s.added == 240);
   CHECK(count(db) == 243);
 }

@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "searcher/search.h"
+#include "tests/background_search.h"
 #include "tests/fetch/fixture_server.h"
 
 using namespace xinwen;
@@ -93,23 +94,7 @@ TEST_CASE("nightly: compaction swaps the database while searches continue", "[fe
       test::run(nightly() + " --db " + db + " --sources " + t / "first" + " --compact-every 0" + kFetchFlags).status ==
       0);
 
-  std::atomic<bool> done{false};
-  std::atomic<int> searches{0}, failures{0};
-  std::string failure;
-  std::thread reader([&] {
-    Searcher searcher(db);
-    SearchRequest req;
-    req.query = "Ningbo";
-    while (!done) {
-      try {
-        searcher.reopen();
-        if (searcher.search(req).total != 1) throw std::runtime_error("Ningbo not found");
-        ++searches;
-      } catch (const std::exception& e) {
-        if (failures++ == 0) failure = e.what();
-      }
-    }
-  });
+  test::BackgroundSearches reader(db, "Ningbo", 1);
   // Three runs with compaction: each writes to the current generation, then
   // swaps in a compacted copy.
   for (int i = 0; i < 3; ++i) {
@@ -121,11 +106,10 @@ TEST_CASE("nightly: compaction swaps the database while searches continue", "[fe
     CHECK(r.status == 0);
     CHECK(contains(r.out, "nightly: compacted"));
   }
-  done = true;
-  reader.join();
-  INFO(failure);
-  CHECK(failures == 0);
-  CHECK(searches > 0);
+  reader.stop();
+  INFO(reader.first_failure());
+  CHECK(reader.failures() == 0);
+  CHECK(reader.searches() > 0);
 
   // The stub names the newest generation; older ones are gone.
   std::string stub = test::slurp(db);
