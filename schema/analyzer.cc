@@ -81,6 +81,23 @@ std::vector<std::string> han_ngrams(std::u32string_view chars) {
   return out;
 }
 
+HanWordRole han_word_role(std::string_view folded) {
+  const auto* p = reinterpret_cast<const uint8_t*>(folded.data());
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(folded.size());
+  std::size_t chars = 0;
+  bool all_han = true;
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    ++chars;
+    if (c < 0 || !is_han(static_cast<char32_t>(c))) all_han = false;
+  }
+  if (!all_han) return HanWordRole::kTerm;
+  if (chars <= 1) return HanWordRole::kNone;
+  return chars == 2 ? HanWordRole::kBigram : HanWordRole::kTerm;
+}
+
 std::vector<std::string> han_query_ngrams(std::u32string_view chars) {
   std::vector<std::string> out;
   if (chars.size() == 1) out.push_back(utf8_of(chars));
@@ -90,6 +107,7 @@ std::vector<std::string> han_query_ngrams(std::u32string_view chars) {
 
 struct Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words;
+  std::vector<std::pair<std::uint64_t, Xapian::termcount>> grams;  // scratch of index_field
   Xapian::Stem stemmer{"english"};
 
   Impl() {
@@ -295,11 +313,40 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
 
   const Xapian::termcount wdf = field.weight ? field.weight : 1;
   const Xapian::termpos base = *position;
+  // Han n-grams are counted here, as two packed characters, before they
+  // reach the document: one insert per distinct n-gram instead of one per
+  // occurrence.
+  std::vector<std::pair<std::uint64_t, Xapian::termcount>>& grams = impl_->grams;
+  grams.clear();
+  auto pack = [](char32_t a, char32_t b) { return (static_cast<std::uint64_t>(a) << 32) | b; };
   std::string term;
   for (const Token& tok : tokens) {
-    // Han words carry no positions: Han phrases are matched by n-grams, and
-    // positions are the dearest part of Xapian's write path.
     const bool han = tok.kind == TokenKind::kHan;
+    if (han && options_.han_ngrams) {
+      // Han words carry no positions (n-grams match Han phrases), and only
+      // words of three or more characters are terms of their own: a
+      // two-character word is the bigram at its place, which counts extra
+      // (see han_word_role), and a one-character word adds nothing to the
+      // n-grams. Each word-term posting costs as much as an n-gram's.
+      const HanWordRole role = han_word_role(tok.term);
+      if (role == HanWordRole::kNone) continue;
+      if (role == HanWordRole::kBigram) {
+        const auto* p = reinterpret_cast<const uint8_t*>(tok.term.data());
+        int32_t i = 0;
+        const int32_t n = static_cast<int32_t>(tok.term.size());
+        UChar32 a, b;
+        U8_NEXT(p, i, n, a);
+        U8_NEXT(p, i, n, b);
+        grams.emplace_back(pack(static_cast<char32_t>(a), static_cast<char32_t>(b)), kWholeWordWdf - 1);
+      }
+      for (int s = 0; s < nspaces; ++s) {
+        if (role == HanWordRole::kBigram && !spaces[s].ngrams.empty()) continue;
+        term.assign(spaces[s].words);
+        term += tok.term;
+        doc.add_term(term, wdf);
+      }
+      continue;
+    }
     const Xapian::termpos pos = base + tok.position;
     std::string stemmed = (tok.kind == TokenKind::kWord) ? stem(tok.term) : std::string();
     for (int s = 0; s < nspaces; ++s) {
@@ -317,14 +364,25 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
       }
     }
   }
-  for (const HanRun& run : options_.han_ngrams ? han_runs(cut) : std::vector<HanRun>()) {
+  if (options_.han_ngrams) {
+    for (const HanRun& run : han_runs(cut))
+      for_each_han_ngram(run.chars, [&](std::u32string_view g) {
+        grams.emplace_back(pack(g[0], g.size() > 1 ? g[1] : 0), 1);
+      });
+  }
+  std::sort(grams.begin(), grams.end());
+  for (std::size_t i = 0; i < grams.size();) {
+    std::uint64_t key = grams[i].first;
+    Xapian::termcount count = 0;
+    for (; i < grams.size() && grams[i].first == key; ++i) count += grams[i].second;
+    std::string gram;
+    append_utf8(gram, static_cast<char32_t>(key >> 32));
+    if (key & 0xFFFFFFFFu) append_utf8(gram, static_cast<char32_t>(key & 0xFFFFFFFFu));
     for (int s = 0; s < nspaces; ++s) {
       if (spaces[s].ngrams.empty()) continue;
-      for_each_han_ngram(run.chars, [&](std::u32string_view g) {
-        term.assign(spaces[s].ngrams);
-        for (char32_t c : g) append_utf8(term, c);
-        doc.add_term(term, wdf);
-      });
+      term.assign(spaces[s].ngrams);
+      term += gram;
+      doc.add_term(term, wdf * count);
     }
   }
   Xapian::termpos last = tokens.empty() ? 0 : tokens.back().position;

@@ -4,7 +4,8 @@
 // lose their possessive "'s" and acronym dots, and runs of Han characters also
 // yield character bigrams (plus each run's last character alone) so that
 // Chinese recall does not depend on how the query and the document were
-// segmented. Han words are indexed without positions; other words with them.
+// segmented. Han words are indexed without positions, and only those of three
+// or more characters as terms of their own; other words with positions.
 //
 // An Analyzer owns an ICU break iterator: it is not thread-safe; use one per
 // thread. It never throws on bad text: invalid UTF-8 reads as U+FFFD, control
@@ -101,6 +102,21 @@ std::vector<std::string> han_ngrams(std::u32string_view chars);
 // The n-grams a Han query string must all match: its bigrams, or the single
 // character if it has one (which then matches as a prefix).
 std::vector<std::string> han_query_ngrams(std::u32string_view chars);
+
+// What a Han word (folded, as ICU segmented it) adds to a document beside
+// the n-grams of its run:
+//   kNone    one character: nothing; the n-grams that start with it find it;
+//   kBigram  two characters: its bigram counts kWholeWordWdf times, not once,
+//            so documents where it stands as a word rank above those where
+//            the two characters only meet across a word boundary;
+//   kTerm    three or more characters (or not purely Han): a term of its own,
+//            without positions.
+enum class HanWordRole { kNone, kBigram, kTerm };
+HanWordRole han_word_role(std::string_view folded);
+
+// How many times a bigram that is a whole word counts, against once for a
+// bigram across a word boundary.
+inline constexpr Xapian::termcount kWholeWordWdf = 3;
 
 // Whether a folded term gets an english stem (ASCII with at least one letter).
 bool is_stemmable(std::string_view term);

@@ -31,7 +31,7 @@ namespace xinwen {
 
 // Bumped whenever a change to this file changes the terms, values or data an
 // article produces. A database written with another version must be rebuilt.
-inline constexpr std::string_view kSchemaVersion = "1";
+inline constexpr std::string_view kSchemaVersion = "2";
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "xinwen.schema_version";

@@ -153,6 +153,16 @@ int run_analyze(int argc, char** argv) {
     for (const std::string& g : xinwen::han_ngrams(run.chars)) ngrams.push_back(g);
   std::string query_desc;
   if (query_mode) query_desc = builder.parse(text).query.get_description();
+  // How each word reaches the index (schema/SCHEMA.md).
+  auto indexed_as = [](const xinwen::Token& t) -> std::string {
+    if (t.kind != xinwen::TokenKind::kHan) return "term+positions";
+    switch (xinwen::han_word_role(t.term)) {
+      case xinwen::HanWordRole::kNone: return "n-grams only";
+      case xinwen::HanWordRole::kBigram: return "bigram x" + std::to_string(xinwen::kWholeWordWdf);
+      case xinwen::HanWordRole::kTerm: break;
+    }
+    return "term";
+  };
 
   if (json_out) {
     json toks = json::array();
@@ -161,7 +171,8 @@ int run_analyze(int argc, char** argv) {
                 {"start_offset", t.begin},
                 {"end_offset", t.end},
                 {"position", t.position},
-                {"type", xinwen::token_kind_name(t.kind)}};
+                {"type", xinwen::token_kind_name(t.kind)},
+                {"indexed", indexed_as(t)}};
       if (std::string s = analyzer.stem(t.term); !s.empty() && t.kind == xinwen::TokenKind::kWord) o["stem"] = s;
       toks.push_back(o);
     }
@@ -172,12 +183,13 @@ int run_analyze(int argc, char** argv) {
   }
   std::size_t term_width = 4;
   for (const xinwen::Token& t : tokens) term_width = std::max(term_width, display_width(t.term) + 1);
-  std::printf("%-4s %s%-7s %-8s %s\n", "pos", pad("term", term_width).c_str(), "type", "bytes", "stem");
+  std::printf("%-4s %s%-7s %-8s %-15s %s\n", "pos", pad("term", term_width).c_str(), "type", "bytes", "indexed",
+              "stem");
   for (const xinwen::Token& t : tokens) {
     std::string s = t.kind == xinwen::TokenKind::kWord ? analyzer.stem(t.term) : std::string();
     std::string span = std::to_string(t.begin) + "-" + std::to_string(t.end);
-    std::printf("%-4u %s%-7s %-8s %s\n", t.position, pad(t.term, term_width).c_str(), xinwen::token_kind_name(t.kind),
-                span.c_str(), s.c_str());
+    std::printf("%-4u %s%-7s %-8s %-15s %s\n", t.position, pad(t.term, term_width).c_str(),
+                xinwen::token_kind_name(t.kind), span.c_str(), indexed_as(t).c_str(), s.c_str());
   }
   if (!ngrams.empty()) {
     std::printf("han n-grams:");

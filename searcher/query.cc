@@ -411,10 +411,14 @@ class Parser {
                   ? gram_queries.front()
                   : Xapian::Query(Xapian::Query::OP_AND, gram_queries.begin(), gram_queries.end());
     }
-    // The query's own words: Han words are indexed without positions, so
-    // "whole words" means each of them stands as a word in the document.
+    // The query's own words. A two-character word is one of the bigrams
+    // above, which count more where they stand as words in the document; a
+    // longer word is a term of its own (without positions), which adds its
+    // weight where the document has it as a word.
     std::vector<Xapian::Query> words;
-    for (const Token& t : sub) words.emplace_back(space.words + t.term);
+    for (const Token& t : sub)
+      if (han_word_role(t.term) == HanWordRole::kTerm) words.emplace_back(space.words + t.term);
+    if (words.empty()) return ngram;
     Xapian::Query whole = words.size() == 1 ? words.front()
                                             : Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, ngram,

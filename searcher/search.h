@@ -77,8 +77,9 @@ class Searcher {
   SearchResponse search(const SearchRequest& request);
 
   // Completions for what a user is typing: indexed words that start with the
-  // last word of prefix (English), or indexed Han words that start with the
-  // typed characters, most frequent first.
+  // last word of prefix, most frequent first. After one Han character they
+  // include the two-character words that start with it (bigrams of the index
+  // that ICU's dictionary holds as words).
   std::vector<std::string> suggest(std::string_view prefix, std::size_t count = 8);
 
   // Picks up the writer's latest commit; true if anything changed.

@@ -26,6 +26,12 @@ std::set<std::string> doc_terms(const Xapian::Document& doc) {
   return out;
 }
 
+Xapian::termcount positions_of(const Xapian::Document& doc, const std::string& term) {
+  Xapian::TermIterator it = doc.termlist_begin();
+  it.skip_to(term);
+  return (it != doc.termlist_end() && *it == term) ? it.positionlist_count() : 0u;
+}
+
 bool valid_utf8(const std::string& s) {
   std::size_t i = 0;
   while (i < s.size()) {
@@ -121,7 +127,7 @@ TEST_CASE("documents get words, positions, stems and n-grams", "[analyzer]") {
   art.body = "The U.S. banks' DeepSeek\xE2\x80\x99s pilots.";
   Xapian::Document doc = make_document(art, a);
   std::set<std::string> t = doc_terms(doc);
-  for (const char* want : {"banks", "Zbank", "Sbanks", "ZSbank", "us", "deepseek", "XC辉达", "XTC辉达", "XC达", "Qx", "辉"})
+  for (const char* want : {"banks", "Zbank", "Sbanks", "ZSbank", "us", "deepseek", "XC辉达", "XTC辉达", "XC达", "Qx"})
     CHECK(t.count(want) == 1);
   // Words have positions, n-grams and stems do not.
   auto positions = [&](const std::string& term) {
@@ -132,7 +138,31 @@ TEST_CASE("documents get words, positions, stems and n-grams", "[analyzer]") {
   CHECK(positions("banks") == 2);  // title and body
   CHECK(positions("XC辉达") == 0);
   CHECK(positions("Zbank") == 0);
-  CHECK(positions("辉") == 0);  // Han words: no positions either
+}
+
+TEST_CASE("Han words: long ones are terms, two-character ones weigh on their bigram", "[analyzer]") {
+  Analyzer a;
+  Xapian::Document doc;
+  Xapian::termpos pos = 0;
+  // ICU: 阿里巴巴 | 股價 | 的 | 升 (a four-, a two- and two one-character words).
+  a.index_field(doc, *field_by_name("body"), "阿里巴巴股價的升", &pos);
+  auto wdf = [&](const std::string& term) -> Xapian::termcount {
+    Xapian::TermIterator it = doc.termlist_begin();
+    it.skip_to(term);
+    return (it != doc.termlist_end() && *it == term) ? it.get_wdf() : 0;
+  };
+  CHECK(wdf("阿里巴巴") == 1);  // a term of its own
+  CHECK(positions_of(doc, "阿里巴巴") == 0);
+  CHECK(wdf("股价") == 0);    // no term: its bigram stands for it
+  CHECK(wdf("XC股价") == kWholeWordWdf);
+  CHECK(wdf("XC巴股") == 1);  // across a word boundary
+  CHECK(wdf("XC阿里") == 1);  // inside a longer word
+  CHECK(wdf("的") == 0);      // one character: the n-grams find it
+  CHECK(wdf("XC的升") == 1);
+  CHECK(han_word_role("股价") == HanWordRole::kBigram);
+  CHECK(han_word_role("阿里巴巴") == HanWordRole::kTerm);
+  CHECK(han_word_role("的") == HanWordRole::kNone);
+  CHECK(han_word_role("5月") == HanWordRole::kTerm);
 }
 
 TEST_CASE("bad input never throws and every term is valid and short", "[analyzer]") {

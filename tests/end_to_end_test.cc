@@ -1,6 +1,7 @@
 // End to end: the bundled samples indexed by xinwen-index, queried through
 // xinwen-search in English, Simplified, Traditional, cross-script and mixed.
 #include <catch2/catch.hpp>
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "indexer/readers.h"
@@ -215,4 +216,34 @@ TEST_CASE("every sample finds itself by its own title, and by any Han substring"
   });
   CHECK(articles == 30);
   CHECK(substrings > 100);
+}
+
+TEST_CASE("analyze shows each word, its position and how it is indexed", "[e2e][cli]") {
+  RunResult r = run(search_bin() + " analyze --json --query " + sh_quote("DeepSeek’s 股價創新高"));
+  REQUIRE(r.status == 0);
+  json j = json::parse(r.out);
+  const json& toks = j["tokens"];
+  REQUIRE(toks.size() >= 3);
+  CHECK(toks[0]["token"] == "deepseek");
+  CHECK(toks[0]["position"] == 1);
+  CHECK(toks[0]["type"] == "word");
+  CHECK(toks[0]["indexed"] == "term+positions");
+  bool price = false;
+  for (const json& t : toks)
+    if (t["token"] == "股价") {
+      price = true;
+      CHECK(t["type"] == "han");
+      CHECK(t["indexed"] == "bigram x3");
+      CHECK(t["start_offset"] == 13);  // byte offsets in the original text
+    }
+  CHECK(price);
+  std::vector<std::string> grams = j["ngrams"];
+  CHECK(std::find(grams.begin(), grams.end(), "价创") != grams.end());  // across a word boundary
+  CHECK(j["query"].get<std::string>().find("XC股价") != std::string::npos);
+
+  RunResult plain = run(search_bin() + " analyze " + sh_quote("DeepSeek’s 股價"));
+  CHECK(plain.status == 0);
+  CHECK(plain.out.find("deepseek") != std::string::npos);
+  CHECK(plain.out.find("han n-grams: 股价 价") != std::string::npos);
+  CHECK(run(search_bin() + " analyze").status == 2);
 }

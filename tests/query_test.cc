@@ -57,7 +57,13 @@ TEST_CASE("Han text matches by n-grams in folded script, boosted by words", "[qu
   CHECK(d.find("XC达创") != std::string::npos);
   d = describe(b, "輝達創下");
   for (const char* t : {"XC辉达", "XC达创", "XC创下"}) CHECK(d.find(t) != std::string::npos);
+  // Two-character words are among the bigrams already: nothing is added.
+  CHECK(d.find("AND_MAYBE") == std::string::npos);
+  // A longer word is a term of its own, which adds weight where it stands.
+  d = describe(b, "阿里巴巴");
+  CHECK(d.find("XC阿里") != std::string::npos);
   CHECK(d.find("AND_MAYBE") != std::string::npos);
+  CHECK(d.find(" 阿里巴巴") != std::string::npos);
   CHECK(d.find("XC") != std::string::npos);
   d = describe(b, "title:輝達");
   CHECK(d.find("XTC辉达") != std::string::npos);

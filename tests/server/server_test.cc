@@ -26,6 +26,7 @@
 #include <thread>
 #include <vector>
 
+#include "schema/schema.h"
 #include "searcher/server.h"
 
 namespace fs = std::filesystem;
@@ -240,7 +241,7 @@ TEST_CASE("healthz reports the document count and the last commit time", "[serve
   CHECK(j["status"] == "ok");
   CHECK(j["documents"] == 31);
   CHECK(std::string(j["last_update"]).size() >= 10);
-  CHECK(j["schema_version"] == "1");
+  CHECK(j["schema_version"] == std::string(xinwen::kSchemaVersion));
 }
 
 TEST_CASE("every response carries the security headers", "[server]") {
