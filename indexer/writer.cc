@@ -140,7 +140,8 @@ AddResult Indexer::add(const Article& article) {
     maybe_commit();
     return AddResult::kReplaced;
   }
-  db_.replace_document(term, make_document(article, analyzer_));
+  // The id is not in the database (checked above): no replacement to look for.
+  db_.add_document(make_document(article, analyzer_));
   maybe_commit();
   return AddResult::kAdded;
 }

@@ -375,6 +375,11 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
     std::uint64_t key = grams[i].first;
     Xapian::termcount count = 0;
     for (; i < grams.size() && grams[i].first == key; ++i) count += grams[i].second;
+    // A character alone (at the end of a run) is needed only where it
+    // starts no bigram in this text: a one-character query matches the
+    // n-grams that start with it, so the document is found either way.
+    // (Sorted, the bigrams that start with c follow c alone.)
+    if ((key & 0xFFFFFFFFu) == 0 && i < grams.size() && (grams[i].first >> 32) == (key >> 32)) continue;
     std::string gram;
     append_utf8(gram, static_cast<char32_t>(key >> 32));
     if (key & 0xFFFFFFFFu) append_utf8(gram, static_cast<char32_t>(key & 0xFFFFFFFFu));

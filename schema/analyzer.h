@@ -91,8 +91,9 @@ class Analyzer {
   std::unique_ptr<Impl> impl_;
 };
 
-// The n-grams a Han run is indexed with: each bigram, then the last
-// character alone. Every character occurrence starts exactly one of them.
+// The n-grams of a Han run: each bigram, then the last character alone.
+// Every character occurrence starts exactly one of them. (index_field drops
+// a last character that starts a bigram elsewhere in the same text.)
 template <typename Fn>
 void for_each_han_ngram(std::u32string_view chars, Fn&& fn) {
   for (std::size_t i = 0; i < chars.size(); ++i) fn(chars.substr(i, i + 1 < chars.size() ? 2 : 1));

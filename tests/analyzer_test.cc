@@ -159,6 +159,14 @@ TEST_CASE("Han words: long ones are terms, two-character ones weigh on their big
   CHECK(wdf("XC阿里") == 1);  // inside a longer word
   CHECK(wdf("的") == 0);      // one character: the n-grams find it
   CHECK(wdf("XC的升") == 1);
+  CHECK(wdf("XC升") == 1);     // ends the run and starts no bigram
+  Xapian::Document twice;
+  pos = 0;
+  a.index_field(twice, *field_by_name("body"), "股升。升股", &pos);
+  // Each run's last character also starts a bigram in this text: the
+  // bigrams find it, so it is not indexed alone.
+  std::set<std::string> t = doc_terms(twice);
+  CHECK(t == std::set<std::string>{"XC股升", "XC升股"});
   CHECK(han_word_role("股价") == HanWordRole::kBigram);
   CHECK(han_word_role("阿里巴巴") == HanWordRole::kTerm);
   CHECK(han_word_role("的") == HanWordRole::kNone);

@@ -60,6 +60,18 @@ TEST_CASE("re-adding a batch leaves the count unchanged; changes replace", "[ind
   SearchResponse r = s.search(req);
   REQUIRE(r.hits.size() == 1);
   CHECK(r.hits[0].title == "Rewritten");
+
+  // The same id twice in one run, into a new database, before any commit:
+  // the second replaces the first.
+  spit(t / "twice.jsonl", R"({"id":"same","title":"First","body":"one"})" "\n"
+                          R"({"id":"same","title":"Second","body":"two"})" "\n");
+  RunResult twice = run(index_bin() + " add --db " + t / "fresh" + " " + t / "twice.jsonl");
+  CHECK(twice.out.find("added 1, replaced 1") != std::string::npos);
+  CHECK(count(t / "fresh") == 1);
+  req.query = "id:same";
+  SearchResponse fresh = Searcher(t / "fresh").search(req);
+  REQUIRE(fresh.hits.size() == 1);
+  CHECK(fresh.hits[0].title == "Second");
 }
 
 TEST_CASE("bad records are reported with file:line and skipped", "[indexer]") {
@@ -219,4 +231,23 @@ TEST_CASE("a new database appears whole or not at all", "[indexer]") {
   for (const auto& entry : std::filesystem::directory_iterator(t.path()))
     CHECK(entry.path().filename().string().find(".new.") == std::string::npos);
   CHECK(Xapian::Database(t / "fresh").get_metadata(std::string(kMetaSchemaVersion)) == std::string(kSchemaVersion));
+}
+
+TEST_CASE("a one-character Han query finds the character anywhere, at the end of a run too", "[indexer][query]") {
+  TempDir t;
+  spit(t / "gold.jsonl",
+       R"({"id":"end","body":"今天他買了黃金"})" "\n"      // 金 only ends a run
+       R"({"id":"start","body":"金價大漲"})" "\n"          // 金 starts a bigram
+       R"({"id":"both","body":"黃金，金價"})" "\n"         // both
+       R"({"id":"alone","body":"Meta 金 AI"})" "\n"        // a run of one
+       R"({"id":"none","body":"銀價大漲"})" "\n");
+  RunResult r = run(index_bin() + " add --db " + t / "db" + " " + t / "gold.jsonl");
+  REQUIRE(r.status == 0);
+  Searcher s(t / "db");
+  SearchRequest req;
+  req.query = "金";
+  req.limit = 10;
+  std::set<std::string> found;
+  for (const Hit& h : s.search(req).hits) found.insert(h.id);
+  CHECK(found == std::set<std::string>{"end", "start", "both", "alone"});
 }
