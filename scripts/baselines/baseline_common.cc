@@ -117,17 +117,17 @@ std::optional<CommandLine> parse_command_line(int argc, char** argv, std::string
   cl.command = argv[1];
   for (int i = 2; i < argc; ++i) {
     std::string arg = argv[i];
-    if ((arg == "--db" || arg == "--limit") && i + 1 >= argc) {
+    if ((arg == "--db" || arg == "--limit" || arg == "--commit-every") && i + 1 >= argc) {
       error = arg + " needs a value";
       return std::nullopt;
     }
     if (arg == "--db") {
       cl.db = argv[++i];
-    } else if (arg == "--limit") {
+    } else if (arg == "--limit" || arg == "--commit-every") {
       try {
-        cl.limit = std::stoul(argv[++i]);
+        (arg == "--limit" ? cl.limit : cl.commit_every) = std::stoul(argv[++i]);
       } catch (const std::exception&) {
-        error = "--limit needs a number";
+        error = arg + " needs a number";
         return std::nullopt;
       }
     } else if (arg.starts_with("--")) {

@@ -82,6 +82,10 @@ struct CommandLine {
   std::string command;  // "add", "batch", "compact"
   std::string db;
   std::size_t limit = 10;
+  // add: documents per explicit commit; 0 commits only at the end and
+  // leaves flushing to the engine's own default (Xapian: every 10,000
+  // documents, as Omega runs it).
+  std::size_t commit_every = kCommitEvery;
   std::vector<std::string> files;
 };
 

@@ -126,7 +126,7 @@ int add(const xinwen_bench::CommandLine& cl) {
     bind_text(insert_text.get(), 3, article.body);
     run(db, insert_text.get());
 
-    if (++pending == xinwen_bench::kCommitEvery) {
+    if (++pending == cl.commit_every) {
       exec(db, "COMMIT; BEGIN");
       pending = 0;
     }
@@ -264,7 +264,7 @@ int main(int argc, char** argv) {
   auto cl = xinwen_bench::parse_command_line(argc, argv, error);
   if (!cl) {
     std::cerr << "xinwen-baseline-fts5: " << error << "\n"
-              << "usage: xinwen-baseline-fts5 add --db FILE JSONL...\n"
+              << "usage: xinwen-baseline-fts5 add --db FILE [--commit-every N] JSONL...\n"
               << "       xinwen-baseline-fts5 compact --db FILE\n"
               << "       xinwen-baseline-fts5 batch --db FILE [--limit N] < queries.jsonl\n";
     return 2;

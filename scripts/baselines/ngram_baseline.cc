@@ -62,7 +62,7 @@ int add(const xinwen_bench::CommandLine& cl) {
       ++counts.added;
     }
     db.replace_document(id_term, doc);
-    if (++pending == xinwen_bench::kCommitEvery) {
+    if (++pending == cl.commit_every) {
       db.commit();
       pending = 0;
     }
@@ -167,7 +167,7 @@ int main(int argc, char** argv) {
   if (!cl || cl->command == "compact") {
     if (cl) error = "compact: use xapian-compact";
     std::cerr << "xinwen-baseline-ngram: " << error << "\n"
-              << "usage: xinwen-baseline-ngram add --db DIR FILE...\n"
+              << "usage: xinwen-baseline-ngram add --db DIR [--commit-every N] FILE...\n"
               << "       xinwen-baseline-ngram batch --db DIR [--limit N] < queries.jsonl\n";
     return 2;
   }

@@ -1,7 +1,7 @@
 """The engines under test, and running each through indexing, compaction and the query set.
 
 Every engine is a pair of programs speaking the same command line:
-  INDEXER add --db PATH [--jobs N] FILE...   ends its stdout with
+  INDEXER add --db PATH [--jobs N] [OPTION...] FILE...   ends its stdout with
       "added A, replaced R, unchanged U, rejected J, S s"; exit 0, or 1 if records were rejected
   SEARCHER batch --db PATH                   the batch query protocol (JSON Lines in and out)
 """
@@ -30,6 +30,7 @@ class Engine:
     compaction: str = 'xapian'   # 'xapian' (xapian-compact SRC DST) or 'fts5' (in place)
     queried: bool = True     # run the query set against this engine's index
     skip_reason: str = ''    # why an engine that should be queried is not
+    extra_args: tuple = ()   # further options of `add`
 
     def db_path(self, work):
         return os.path.join(work, self.key + ('.sqlite' if self.compaction == 'fts5' else '.db'))
@@ -61,6 +62,7 @@ def index(engine, files, work, input_bytes, input_docs, repeat=1):
         argv = [engine.indexer, 'add', '--db', db]
         if engine.jobs:
             argv += ['--jobs', str(engine.jobs)]
+        argv += list(engine.extra_args)
         run = measure.run_measured(argv + list(files))
         matches = list(SUMMARY.finditer(run.stdout))
         summary = matches[-1] if matches else None
