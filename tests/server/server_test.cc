@@ -734,6 +734,9 @@ TEST_CASE("suggest completes English prefixes and Chinese", "[server]") {
   json zh = get(s.port(), "/api/suggest?q=" + enc("金")).j();
   REQUIRE(!zh["suggestions"].empty());
   for (const std::string w : zh["suggestions"]) CHECK(w.rfind("金", 0) == 0);
+  // Two-character words come from the bigrams that are dictionary words.
+  std::vector<std::string> zh_words = zh["suggestions"];
+  CHECK(std::find(zh_words.begin(), zh_words.end(), "金融") != zh_words.end());
   CHECK(get(s.port(), "/api/suggest?q=").j()["suggestions"].empty());
   CHECK(get(s.port(), "/api/suggest?q=nv&n=2").j()["suggestions"].size() <= 2);
   CHECK(get(s.port(), "/api/suggest?q=nv&n=0").status == 400);
