@@ -8,6 +8,7 @@ using namespace xinwen;
 
 namespace {
 std::string describe(QueryBuilder& b, const std::string& q) { return b.parse(q).query.get_description(); }
+std::string describe(const Xapian::Query& q) { return q.get_description(); }
 }  // namespace
 
 TEST_CASE("syntax errors are UsageErrors with a position", "[query]") {
@@ -80,8 +81,16 @@ TEST_CASE("fields, filters, phrases, wildcards and ranges", "[query]") {
   CHECK(phrase.find("chip") != std::string::npos);
   CHECK(describe(b, "“export rules”").find("PHRASE") != std::string::npos);
   CHECK(describe(b, "expo*").find("WILDCARD") != std::string::npos);
+  // A closed range: the fewest year, month and day terms that cover it.
   std::string range = describe(b, "nvidia 2025-06-01..2025-07-01");
-  CHECK(range.find("VALUE_RANGE 0 2025-06-01T00:00:00Z 2025-07-01T23:59:59Z") != std::string::npos);
+  CHECK(range.find("M202506 OR D20250701") != std::string::npos);
+  CHECK(range.find("VALUE") == std::string::npos);
+  range = describe(QueryBuilder::date_range("2023-12-30", "2025-03"));
+  CHECK(range == "Query((D20231230 OR D20231231 OR Y2024 OR M202501 OR M202502 OR M202503))");
+  CHECK(describe(QueryBuilder::date_range("2024-02-28", "2024-03-01")) ==
+        "Query((D20240228 OR D20240229 OR D20240301))");  // a leap year
+  CHECK(describe(QueryBuilder::date_range("2025", "2025")) == "Query(Y2025)");
+  CHECK(QueryBuilder::date_range("2025-07-02", "2025-07-01").get_description() == "Query()");
   CHECK(describe(b, "nvidia 2025-06..").find("VALUE_GE 0 2025-06-01T00:00:00Z") != std::string::npos);
   CHECK(describe(b, "nvidia -intel").find("AND_NOT") != std::string::npos);
   CHECK(describe(b, "+nvidia chips").find("AND_MAYBE") != std::string::npos);
