@@ -1,5 +1,6 @@
 #include "searcher/query.h"
 
+#include <charconv>
 #include <cstdio>
 #include <map>
 #include <string>
@@ -161,21 +162,24 @@ std::vector<Lexeme> lex(std::string_view s) {
   return out;
 }
 
+int days_in_month(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
 // "YYYY-MM-DD", "YYYY-MM" or "YYYY" to the first or last second it covers.
 std::string range_end(std::string_view d, bool upper) {
   std::string s(d);
   if (s.size() == 4) s += upper ? "-12" : "-01";
   if (s.size() == 7) {
-    if (upper) {
-      // Last day of the month: normalize_time rejects the 31st where it does not exist.
-      for (const char* last : {"-31", "-30", "-29", "-28"})
-        if (normalize_time(s + last)) {
-          s += last;
-          break;
-        }
-    } else {
-      s += "-01";
-    }
+    int year = 0, month = 0;  // left 0 where they are not digits
+    std::from_chars(s.data(), s.data() + 4, year);
+    std::from_chars(s.data() + 5, s.data() + 7, month);
+    if (upper && month >= 1 && month <= 12)
+      s += "-" + std::to_string(days_in_month(year, month));
+    else
+      s += "-01";  // a month out of range fails below
   }
   auto t = normalize_time(s);
   if (!t || s.size() != 10) throw UsageError("bad date \"" + std::string(d) + "\": expected YYYY-MM-DD");
@@ -511,11 +515,6 @@ Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view t
   const std::string lo = range_end(from, false).substr(0, 10), hi = range_end(to, true).substr(0, 10);
   if (lo > hi) return Xapian::Query::MatchNothing;
   int y = std::stoi(lo.substr(0, 4)), m = std::stoi(lo.substr(5, 2)), d = std::stoi(lo.substr(8, 2));
-  auto leap = [](int year) { return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0; };
-  auto month_days = [&](int year, int month) {
-    static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return month == 2 && leap(year) ? 29 : kDays[month - 1];
-  };
   auto ymd = [](int year, int month, int day) {
     char buf[40];
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
@@ -528,14 +527,14 @@ Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view t
       std::snprintf(buf, sizeof buf, "%04d", y);
       terms.emplace_back(std::string(kYearPrefix) + buf);
       ++y;
-    } else if (d == 1 && ymd(y, m, month_days(y, m)) <= hi) {
+    } else if (d == 1 && ymd(y, m, days_in_month(y, m)) <= hi) {
       std::snprintf(buf, sizeof buf, "%04d%02d", y, m);
       terms.emplace_back(std::string(kMonthPrefix) + buf);
       if (++m > 12) m = 1, ++y;
     } else {
       std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
       terms.emplace_back(std::string(kDayPrefix) + buf);
-      if (++d > month_days(y, m)) {
+      if (++d > days_in_month(y, m)) {
         d = 1;
         if (++m > 12) m = 1, ++y;
       }

@@ -361,25 +361,6 @@ Snippet Searcher::make_snippet(const std::string& full_text, const Highlights& h
   return snip;
 }
 
-namespace {
-
-// The first character of a UTF-8 string, or -1.
-UChar32 first_char(std::string_view s) {
-  int32_t i = 0;
-  UChar32 c = -1;
-  if (!s.empty()) U8_NEXT(reinterpret_cast<const uint8_t*>(s.data()), i, static_cast<int32_t>(s.size()), c);
-  return c;
-}
-
-std::size_t char_count(std::string_view s) {
-  std::size_t n = 0;
-  for (char c : s)
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
-  return n;
-}
-
-}  // namespace
-
 std::vector<std::string> Searcher::suggest(std::string_view prefix, std::size_t count) {
   std::string text = clean_text(prefix);
   std::size_t cut = text.find_last_of(" \t");
@@ -390,28 +371,28 @@ std::vector<std::string> Searcher::suggest(std::string_view prefix, std::size_t 
   // anything else would walk into a prefixed term space.
   unsigned char c0 = static_cast<unsigned char>(last[0]);
   if (c0 < 0x80 && !std::islower(c0) && !std::isdigit(c0)) return {};
-  const UChar32 lead = first_char(last);
-  const bool han = lead >= 0 && is_han(static_cast<char32_t>(lead));
+  const bool one_han_char = code_point_offsets(last).size() == 2 && !Analyzer::han_runs(last).empty();
   constexpr std::size_t kScan = 5000;
   // Candidates with their document frequency. Words of three or more Han
   // characters (and all other words) are terms of their own; two-character
   // Han words live among the body's bigrams, where only those that ICU's
   // dictionary takes for a word are offered.
   std::vector<std::pair<Xapian::doccount, std::string>> found;
-  auto scan = [&](const std::string& space, bool words_only) {
+  // The n-gram space holds only n-grams: past the typed character alone,
+  // each term there is a bigram.
+  auto scan = [&](const std::string& space, bool dictionary_bigrams) {
     const std::string from = space + last;
     std::vector<std::pair<Xapian::doccount, std::string>> grams;
     std::size_t scanned = 0;
     for (auto it = db_.allterms_begin(from); it != db_.allterms_end(from) && scanned < kScan; ++it, ++scanned) {
       std::string term = (*it).substr(space.size());
       if (term == last) continue;
-      (words_only ? grams : found).emplace_back(it.get_termfreq(), std::move(term));
+      (dictionary_bigrams ? grams : found).emplace_back(it.get_termfreq(), std::move(term));
     }
     std::stable_sort(grams.begin(), grams.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
     std::size_t kept = 0;
     for (auto& g : grams) {
       if (kept >= count) break;
-      if (char_count(g.second) != 2) continue;
       std::vector<Token> toks = builder_.analyzer().tokenize(g.second);
       if (toks.size() != 1 || toks[0].term != g.second) continue;
       found.push_back(std::move(g));
@@ -422,7 +403,7 @@ std::vector<std::string> Searcher::suggest(std::string_view prefix, std::size_t 
     try {
       found.clear();
       scan(std::string(), false);
-      if (han && char_count(last) == 1) scan(std::string(kDefaultNgramPrefix), true);
+      if (one_han_char) scan(std::string(kDefaultNgramPrefix), true);
       break;
     } catch (const Xapian::DatabaseModifiedError&) {
       if (attempt >= 2) throw EnvironmentError("database keeps changing; try again");

@@ -90,6 +90,8 @@ TEST_CASE("fields, filters, phrases, wildcards and ranges", "[query]") {
   CHECK(describe(QueryBuilder::date_range("2024-02-28", "2024-03-01")) ==
         "Query((D20240228 OR D20240229 OR D20240301))");  // a leap year
   CHECK(describe(QueryBuilder::date_range("2025", "2025")) == "Query(Y2025)");
+  CHECK(describe(QueryBuilder::date_range("2024-02", "2024-02")) == "Query(M202402)");  // ends on the 29th
+  CHECK(describe(QueryBuilder::date_range("2023-02-28", "2023-02")) == "Query(D20230228)");
   CHECK(QueryBuilder::date_range("2025-07-02", "2025-07-01").get_description() == "Query()");
   CHECK(describe(b, "nvidia 2025-06..").find("VALUE_GE 0 2025-06-01T00:00:00Z") != std::string::npos);
   CHECK(describe(b, "nvidia -intel").find("AND_NOT") != std::string::npos);
