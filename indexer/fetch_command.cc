@@ -4,7 +4,7 @@
 // was unchanged), 1 some feed or item failed, 2 bad usage, an unreadable
 // sources file or an unusable database, 130 interrupted (what was complete is
 // committed).
-#include "indexer/fetch_command.h"
+#include "fetch_command.h"
 
 #include <xapian.h>
 
@@ -14,9 +14,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "indexer/fetch/fetcher.h"
-#include "indexer/fetch/sources.h"
-#include "schema/errors.h"
+#include <xinwen/fetch/fetcher.h>
+#include <xinwen/fetch/sources.h>
+#include <xinwen/errors.h>
 
 namespace xinwen {
 namespace {

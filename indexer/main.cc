@@ -10,11 +10,11 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "indexer/fetch_command.h"
-#include "indexer/readers.h"
-#include "indexer/writer.h"
-#include "schema/errors.h"
-#include "searcher/search.h"
+#include "fetch_command.h"
+#include <xinwen/readers.h>
+#include <xinwen/writer.h>
+#include <xinwen/errors.h>
+#include <xinwen/db.h>
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "indexer/readers.h"
+#include <xinwen/readers.h>
 
 #include <cmark.h>
 #include <yaml-cpp/yaml.h>

@@ -1,4 +1,4 @@
-#include "schema/analyzer.h"
+#include <xinwen/analyzer.h>
 
 #include <unicode/brkiter.h>
 #include <unicode/ubrk.h>
@@ -7,8 +7,8 @@
 
 #include <algorithm>
 
-#include "schema/errors.h"
-#include "schema/fold.h"
+#include <xinwen/errors.h>
+#include <xinwen/fold.h>
 
 namespace xinwen {
 namespace {

@@ -1,66 +1,30 @@
-#include "schema/article.h"
+#include <xinwen/article.h>
 
 #include <unicode/utf8.h>
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "schema/analyzer.h"
-#include "schema/fold.h"
-#include "schema/schema.h"
+#include <xinwen/analyzer.h>
+#include <xinwen/ascii.h>
+#include <xinwen/calendar.h>
+#include <xinwen/fold.h>
+#include <xinwen/schema.h>
 
 namespace xinwen {
 namespace {
 
 using nlohmann::json;
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
 // Reads exactly n digits at s[*i].
 bool read_digits(std::string_view s, std::size_t* i, int n, int* out) {
   int v = 0;
   for (int k = 0; k < n; ++k) {
-    if (*i >= s.size() || !is_digit(s[*i])) return false;
+    if (*i >= s.size() || !is_ascii_digit(s[*i])) return false;
     v = v * 10 + (s[(*i)++] - '0');
   }
   *out = v;
   return true;
-}
-
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-long long days_from_civil(int y, unsigned m, unsigned d) {
-  y -= m <= 2;
-  const long long era = (y >= 0 ? y : y - 399) / 400;
-  const unsigned yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<long long>(doe) - 719468;
-}
-
-void civil_from_days(long long z, int* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const long long era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const long long yy = static_cast<long long>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = static_cast<int>(yy + (*m <= 2));
-}
-
-unsigned days_in_month(int y, unsigned m) {
-  static const unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return (m == 2 && leap) ? 29 : kDays[m - 1];
-}
-
-std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t' || s[b] == '\n' || s[b] == '\r')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\n' || s[e - 1] == '\r')) --e;
-  return std::string(s.substr(b, e - b));
 }
 
 // The values of one field of an article, as the schema table names it.
@@ -119,7 +83,7 @@ std::string canonical_url(std::string_view url) {
 }  // namespace
 
 std::optional<std::string> normalize_time(std::string_view text) {
-  std::string s = trim(text);
+  std::string_view s = trim_ascii(text);
   std::size_t i = 0;
   int y, mo, d, h = 0, mi = 0, se = 0;
   if (!read_digits(s, &i, 4, &y) || i >= s.size() || s[i++] != '-' || !read_digits(s, &i, 2, &mo) ||
@@ -139,7 +103,7 @@ std::optional<std::string> normalize_time(std::string_view text) {
       if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
         ++i;
         std::size_t start = i;
-        while (i < s.size() && is_digit(s[i])) ++i;
+        while (i < s.size() && is_ascii_digit(s[i])) ++i;
         if (i == start) return std::nullopt;
       }
     }
@@ -162,18 +126,9 @@ std::optional<std::string> normalize_time(std::string_view text) {
     if (i != s.size()) return std::nullopt;
   }
   if (se == 60) se = 59;  // a leap second sorts with the second before it
-  long long t = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400LL +
-                h * 3600LL + mi * 60LL + se - offset_minutes * 60LL;
-  long long days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
-  long long secs = t - days * 86400;
-  int yy;
-  unsigned mm, dd;
-  civil_from_days(days, &yy, &mm, &dd);
-  if (yy < 0 || yy > 9999) return std::nullopt;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02lld:%02lld:%02lldZ", yy, mm, dd, secs / 3600,
-                (secs / 60) % 60, secs % 60);
-  return std::string(buf);
+  auto t = unix_seconds(y, static_cast<unsigned>(mo), static_cast<unsigned>(d), h, mi, se);
+  if (!t) return std::nullopt;
+  return iso8601_utc(*t - offset_minutes * 60LL);
 }
 
 std::string clean_text(std::string_view text) {
@@ -200,11 +155,11 @@ std::string clean_text(std::string_view text) {
 std::string normalize_article(Article& a, std::vector<std::string>* /*warnings*/) {
   for (std::string* s : {&a.id, &a.url, &a.title, &a.body, &a.published, &a.source, &a.lang, &a.author})
     *s = clean_text(*s);
-  for (std::string* s : {&a.id, &a.url, &a.title, &a.published, &a.source, &a.lang, &a.author}) *s = trim(*s);
-  for (std::string& t : a.tags) t = trim(clean_text(t));
+  for (std::string* s : {&a.id, &a.url, &a.title, &a.published, &a.source, &a.lang, &a.author}) *s = std::string(trim_ascii(*s));
+  for (std::string& t : a.tags) t = std::string(trim_ascii(clean_text(t)));
   std::erase_if(a.tags, [](const std::string& t) { return t.empty(); });
 
-  if (trim(a.title).empty() && trim(a.body).empty()) return "neither title nor body has text";
+  if (trim_ascii(a.title).empty() && trim_ascii(a.body).empty()) return "neither title nor body has text";
   if (!a.published.empty()) {
     auto t = normalize_time(a.published);
     if (!t) return "published is not an ISO 8601 date: \"" + a.published.substr(0, 40) + "\"";

@@ -1,4 +1,4 @@
-#include "schema/fold.h"
+#include <xinwen/fold.h>
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>

@@ -1,10 +1,10 @@
-#include "schema/schema.h"
+#include <xinwen/schema.h>
 
 #include <array>
 #include <cstdio>
 
-#include "schema/errors.h"
-#include "schema/fold.h"
+#include <xinwen/errors.h>
+#include <xinwen/fold.h>
 
 namespace xinwen {
 namespace {

@@ -15,9 +15,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "schema/errors.h"
-#include "searcher/search.h"
-#include "searcher/server.h"
+#include <xinwen/errors.h>
+#include <xinwen/search.h>
+#include <xinwen/http/server.h>
 
 namespace {
 

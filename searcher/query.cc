@@ -1,4 +1,4 @@
-#include "searcher/query.h"
+#include <xinwen/query.h>
 
 #include <charconv>
 #include <cstdio>
@@ -6,10 +6,11 @@
 #include <string>
 #include <vector>
 
-#include "schema/article.h"
-#include "schema/errors.h"
-#include "schema/fold.h"
-#include "schema/schema.h"
+#include <xinwen/article.h>
+#include <xinwen/errors.h>
+#include <xinwen/calendar.h>
+#include <xinwen/fold.h>
+#include <xinwen/schema.h>
 
 namespace xinwen {
 namespace {
@@ -162,12 +163,6 @@ std::vector<Lexeme> lex(std::string_view s) {
   return out;
 }
 
-int days_in_month(int year, int month) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
 // "YYYY-MM-DD", "YYYY-MM" or "YYYY" to the first or last second it covers.
 std::string range_end(std::string_view d, bool upper) {
   std::string s(d);
@@ -177,7 +172,7 @@ std::string range_end(std::string_view d, bool upper) {
     std::from_chars(s.data(), s.data() + 4, year);
     std::from_chars(s.data() + 5, s.data() + 7, month);
     if (upper && month >= 1 && month <= 12)
-      s += "-" + std::to_string(days_in_month(year, month));
+      s += "-" + std::to_string(days_in_month(year, static_cast<unsigned>(month)));
     else
       s += "-01";  // a month out of range fails below
   }
@@ -527,14 +522,14 @@ Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view t
       std::snprintf(buf, sizeof buf, "%04d", y);
       terms.emplace_back(std::string(kYearPrefix) + buf);
       ++y;
-    } else if (d == 1 && ymd(y, m, days_in_month(y, m)) <= hi) {
+    } else if (d == 1 && ymd(y, m, static_cast<int>(days_in_month(y, static_cast<unsigned>(m)))) <= hi) {
       std::snprintf(buf, sizeof buf, "%04d%02d", y, m);
       terms.emplace_back(std::string(kMonthPrefix) + buf);
       if (++m > 12) m = 1, ++y;
     } else {
       std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
       terms.emplace_back(std::string(kDayPrefix) + buf);
-      if (++d > days_in_month(y, m)) {
+      if (++d > static_cast<int>(days_in_month(y, static_cast<unsigned>(m)))) {
         d = 1;
         if (++m > 12) m = 1, ++y;
       }

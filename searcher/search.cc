@@ -1,4 +1,4 @@
-#include "searcher/search.h"
+#include <xinwen/search.h>
 
 #include <unicode/utf8.h>
 
@@ -8,10 +8,10 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "schema/article.h"
-#include "schema/errors.h"
-#include "schema/fold.h"
-#include "schema/schema.h"
+#include <xinwen/article.h>
+#include <xinwen/errors.h>
+#include <xinwen/fold.h>
+#include <xinwen/schema.h>
 
 namespace xinwen {
 namespace {
@@ -91,19 +91,6 @@ std::string Snippet::ansi() const {
     if (match) out += "\033[0m";
   }
   return out;
-}
-
-Xapian::Database open_readable(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec))
-    throw EnvironmentError("no database at " + path + " (create it with: xinwen-index add --db " + path + " FILE...)");
-  try {
-    Xapian::Database db(path);
-    check_schema_version(db);
-    return db;
-  } catch (const Xapian::Error& e) {
-    throw EnvironmentError("cannot open database " + path + ": " + e.get_msg());
-  }
 }
 
 Searcher::Searcher(const std::string& path, SearcherOptions options)
@@ -414,41 +401,6 @@ std::vector<std::string> Searcher::suggest(std::string_view prefix, std::size_t 
   std::vector<std::string> out;
   for (std::size_t i = 0; i < found.size() && out.size() < count; ++i) out.push_back(head + found[i].second);
   return out;
-}
-
-DatabaseStats database_stats(const std::string& path) {
-  Xapian::Database db = open_readable(path);
-  DatabaseStats s;
-  s.documents = db.get_doccount();
-  for (auto it = db.allterms_begin(); it != db.allterms_end(); ++it) ++s.terms;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  auto folder_bytes = [&](const fs::path& dir) {
-    std::uint64_t n = 0;
-    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
-         it.increment(ec))
-      if (it->is_regular_file(ec)) n += it->file_size(ec);
-    ec.clear();
-    return n;
-  };
-  if (fs::is_directory(path, ec)) {
-    s.bytes = folder_bytes(path);
-  } else {
-    // A stub database: "auto PATH" (or "glass PATH") lines, relative to the stub's folder.
-    std::ifstream stub(path);
-    std::string line;
-    const fs::path base = fs::path(path).parent_path();
-    while (std::getline(stub, line)) {
-      auto space = line.find(' ');
-      if (line.empty() || line[0] == '#' || space == std::string::npos) continue;
-      fs::path shard = line.substr(space + 1);
-      if (shard.is_relative()) shard = base / shard;
-      if (fs::is_directory(shard, ec)) s.bytes += folder_bytes(shard);
-    }
-  }
-  s.last_update = db.get_metadata(std::string(kMetaLastUpdate));
-  s.schema_version = db.get_metadata(std::string(kMetaSchemaVersion));
-  return s;
 }
 
 nlohmann::json to_json(const SearchResponse& r) {

@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "schema/analyzer.h"
-#include "schema/article.h"
-#include "schema/fold.h"
-#include "schema/schema.h"
+#include <xinwen/analyzer.h>
+#include <xinwen/article.h>
+#include <xinwen/fold.h>
+#include <xinwen/schema.h>
 
 using namespace xinwen;
 

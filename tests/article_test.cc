@@ -2,10 +2,10 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "indexer/readers.h"
-#include "schema/analyzer.h"
-#include "schema/article.h"
-#include "schema/schema.h"
+#include <xinwen/readers.h>
+#include <xinwen/analyzer.h>
+#include <xinwen/article.h>
+#include <xinwen/schema.h>
 
 using namespace xinwen;
 

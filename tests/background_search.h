@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "searcher/search.h"
+#include <xinwen/search.h>
 
 namespace xinwen::test {
 

@@ -4,9 +4,9 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "indexer/readers.h"
-#include "schema/errors.h"
-#include "searcher/search.h"
+#include <xinwen/readers.h>
+#include <xinwen/errors.h>
+#include <xinwen/search.h>
 #include "test_util.h"
 
 using namespace xinwen;

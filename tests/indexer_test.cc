@@ -10,9 +10,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "indexer/writer.h"
-#include "schema/schema.h"
-#include "searcher/search.h"
+#include <xinwen/writer.h>
+#include <xinwen/schema.h>
+#include <xinwen/search.h>
 #include "test_util.h"
 
 using namespace xinwen;

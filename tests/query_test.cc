@@ -1,8 +1,8 @@
 // The query language: syntax, errors, limits and how text becomes terms.
 #include <catch2/catch.hpp>
 
-#include "schema/errors.h"
-#include "searcher/query.h"
+#include <xinwen/errors.h>
+#include <xinwen/query.h>
 
 using namespace xinwen;
 

@@ -1,4 +1,4 @@
-#include "indexer/fetch/charset.h"
+#include <xinwen/fetch/charset.h>
 
 #include <unicode/ucnv.h>
 #include <unicode/ucsdet.h>
@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+#include <xinwen/ascii.h>
 
 namespace xinwen {
 namespace {
@@ -29,13 +30,6 @@ constexpr std::size_t kDeclarationWindow = 4096;
 constexpr std::size_t kDetectorWindow = 64 * 1024;
 // Below this confidence (0-100) a detector guess is not trusted.
 constexpr int32_t kMinConfidence = 10;
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 

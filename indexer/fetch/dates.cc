@@ -1,23 +1,17 @@
-#include "indexer/fetch/dates.h"
+#include <xinwen/fetch/dates.h>
 
 #include <array>
 #include <cstdio>
 #include <vector>
 
-#include "schema/article.h"
+#include <xinwen/article.h>
+#include <xinwen/ascii.h>
 
 namespace xinwen {
 namespace {
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 // Month number (1-12) of an English month name or its abbreviation; 0 if none.
 int month_number(std::string_view word) {

@@ -1,12 +1,13 @@
-#include "indexer/fetch/feed_parser.h"
+#include <xinwen/fetch/feed_parser.h>
 
 #include <climits>
 #include <nlohmann/json.hpp>
 
-#include "indexer/fetch/dates.h"
-#include "indexer/fetch/html_extract.h"
-#include "indexer/fetch/libxml_util.h"
-#include "indexer/fetch/url.h"
+#include <xinwen/fetch/dates.h>
+#include <xinwen/fetch/html_extract.h>
+#include "libxml_util.h"
+#include <xinwen/fetch/url.h>
+#include <xinwen/ascii.h>
 
 namespace xinwen {
 namespace {
@@ -32,18 +33,11 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
-std::string trimmed(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
 class DateReader {
  public:
   explicit DateReader(Feed& feed) : feed_(feed) {}
   std::string operator()(const std::string& text) {
-    std::string t = trimmed(text);
+    std::string t = std::string(trim_ascii(text));
     if (t.empty()) return {};
     if (auto d = parse_web_date(t)) return *d;
     if (++bad_ <= 3) feed_.warnings.push_back("unreadable date \"" + t.substr(0, 40) + "\"");
@@ -132,8 +126,8 @@ std::string lang_of(const xmlNode* n) {
 void read_rss_item(const xmlNode* item, const std::string& base, Feed& feed, DateReader& date) {
   FeedItem it;
   it.title = one_line(plain_child_text(item, "title"));
-  it.id = trimmed(plain_child_text(item, "guid"));
-  std::string link = trimmed(plain_child_text(item, "link"));
+  it.id = std::string(trim_ascii(plain_child_text(item, "guid")));
+  std::string link = std::string(trim_ascii(plain_child_text(item, "link")));
   if (link.empty()) {
     for (const xmlNode* l : children(item, "link", kAtomNs)) {
       std::string rel = xml_attr(l, "rel");
@@ -150,15 +144,15 @@ void read_rss_item(const xmlNode* item, const std::string& base, Feed& feed, Dat
   if (!link.empty()) it.link = resolve_url(base, link);
 
   std::string content = child_text(item, "encoded", kContentNs);
-  if (trimmed(content).empty()) content = plain_child_text(item, "description");
+  if (trim_ascii(content).empty()) content = plain_child_text(item, "description");
   it.text = html_to_text(content);
 
   std::string when = plain_child_text(item, "pubDate");
-  if (trimmed(when).empty()) when = child_text(item, "date", kDcNs);
+  if (trim_ascii(when).empty()) when = child_text(item, "date", kDcNs);
   it.published = date(when);
 
-  it.author = trimmed(child_text(item, "creator", kDcNs));
-  if (it.author.empty()) it.author = trimmed(plain_child_text(item, "author"));
+  it.author = std::string(trim_ascii(child_text(item, "creator", kDcNs)));
+  if (it.author.empty()) it.author = std::string(trim_ascii(plain_child_text(item, "author")));
   for (const xmlNode* c = item->children; c; c = c->next) {
     if (c->type != XML_ELEMENT_NODE) continue;
     if ((xml_name(c) == "category" && is_plain(c)) || (xml_name(c) == "subject" && xml_ns(c) == kDcNs)) {
@@ -166,7 +160,7 @@ void read_rss_item(const xmlNode* item, const std::string& base, Feed& feed, Dat
       if (!tag.empty()) it.tags.push_back(tag);
     }
   }
-  it.lang = trimmed(child_text(item, "language", kDcNs));
+  it.lang = std::string(trim_ascii(child_text(item, "language", kDcNs)));
   feed.items.push_back(std::move(it));
 }
 
@@ -177,8 +171,8 @@ void read_rss(const xmlNode* root, const std::string& url, Feed& feed) {
     if (xml_name(c) == "channel" && is_plain(c)) channel = c;
   if (channel) {
     feed.title = one_line(plain_child_text(channel, "title"));
-    feed.lang = trimmed(plain_child_text(channel, "language"));
-    if (feed.lang.empty()) feed.lang = trimmed(child_text(channel, "language", kDcNs));
+    feed.lang = std::string(trim_ascii(plain_child_text(channel, "language")));
+    if (feed.lang.empty()) feed.lang = std::string(trim_ascii(child_text(channel, "language", kDcNs)));
   }
   DateReader date(feed);
   // RSS 2.0 has its items in <channel>; RSS 1.0 (RDF) next to it.
@@ -228,7 +222,7 @@ std::string atom_link(const xmlNode* entry, const std::string& base) {
 std::vector<std::string> atom_authors(const xmlNode* n) {
   std::vector<std::string> out;
   for (const xmlNode* a : children(n, "author")) {
-    std::string name = trimmed(child_text(a, "name"));
+    std::string name = std::string(trim_ascii(child_text(a, "name")));
     if (!name.empty()) out.push_back(name);
   }
   return out;
@@ -252,7 +246,7 @@ void read_atom(const xmlNode* root, const std::string& url, Feed& feed) {
   for (const xmlNode* e : children(root, "entry")) {
     FeedItem it;
     const std::string base = base_of(e, url);
-    it.id = trimmed(child_text(e, "id"));
+    it.id = std::string(trim_ascii(child_text(e, "id")));
     it.title = atom_text(xml_child(e, "title"), false);
     it.link = atom_link(e, base);
     const xmlNode* content = xml_child(e, "content");
@@ -261,14 +255,14 @@ void read_atom(const xmlNode* root, const std::string& url, Feed& feed) {
     if (text.empty()) text = atom_text(xml_child(e, "summary"), true);
     it.text = std::move(text);
     std::string when = child_text(e, "published");
-    if (trimmed(when).empty()) when = child_text(e, "updated");
-    if (trimmed(when).empty()) when = child_text(e, "issued");  // Atom 0.3
+    if (trim_ascii(when).empty()) when = child_text(e, "updated");
+    if (trim_ascii(when).empty()) when = child_text(e, "issued");  // Atom 0.3
     it.published = date(when);
     std::vector<std::string> authors = atom_authors(e);
     it.author = join(authors.empty() ? feed_authors : authors);
     for (const xmlNode* c : children(e, "category")) {
-      std::string term = trimmed(xml_attr(c, "label"));
-      if (term.empty()) term = trimmed(xml_attr(c, "term"));
+      std::string term = std::string(trim_ascii(xml_attr(c, "label")));
+      if (term.empty()) term = std::string(trim_ascii(xml_attr(c, "term")));
       if (!term.empty()) it.tags.push_back(term);
     }
     std::string lang = lang_of(e);
@@ -343,7 +337,7 @@ std::string json_authors(const json& obj) {
   std::vector<std::string> names;
   auto add = [&](const json& a) {
     if (a.is_object()) {
-      std::string n = trimmed(json_str(a, "name"));
+      std::string n = std::string(trim_ascii(json_str(a, "name")));
       if (!n.empty()) names.push_back(n);
     }
   };
@@ -360,8 +354,8 @@ Feed parse_json_feed(std::string_view text, const std::string& url) {
     throw FeedError("not a feed: JSON without a JSON Feed version");
   Feed feed;
   feed.format = FeedFormat::kJsonFeed;
-  feed.title = trimmed(json_str(j, "title"));
-  feed.lang = trimmed(json_str(j, "language"));
+  feed.title = std::string(trim_ascii(json_str(j, "title")));
+  feed.lang = std::string(trim_ascii(json_str(j, "language")));
   const std::string feed_authors = json_authors(j);
   DateReader date(feed);
   auto items = j.find("items");
@@ -369,30 +363,30 @@ Feed parse_json_feed(std::string_view text, const std::string& url) {
   for (const json& e : *items) {
     if (!e.is_object()) continue;
     FeedItem it;
-    it.id = trimmed(json_str(e, "id"));
+    it.id = std::string(trim_ascii(json_str(e, "id")));
     std::string link = json_str(e, "url");
-    if (trimmed(link).empty()) link = json_str(e, "external_url");
-    if (!trimmed(link).empty()) it.link = resolve_url(url, link);
+    if (std::string(trim_ascii(link)).empty()) link = json_str(e, "external_url");
+    if (!std::string(trim_ascii(link)).empty()) it.link = resolve_url(url, link);
     it.title = one_line(json_str(e, "title"));
     std::string text_plain = json_str(e, "content_text");
     std::string html = json_str(e, "content_html");
-    if (!trimmed(html).empty()) {
+    if (!std::string(trim_ascii(html)).empty()) {
       it.text = html_to_text(html);
-    } else if (!trimmed(text_plain).empty()) {
-      it.text = trimmed(text_plain);
+    } else if (!std::string(trim_ascii(text_plain)).empty()) {
+      it.text = std::string(trim_ascii(text_plain));
     } else {
       it.text = html_to_text(json_str(e, "summary"));
     }
     std::string when = json_str(e, "date_published");
-    if (trimmed(when).empty()) when = json_str(e, "date_modified");
+    if (trim_ascii(when).empty()) when = json_str(e, "date_modified");
     it.published = date(when);
     it.author = json_authors(e);
     if (it.author.empty()) it.author = feed_authors;
     if (auto t = e.find("tags"); t != e.end() && t->is_array())
       for (const json& tag : *t)
-        if (tag.is_string() && !trimmed(tag.get<std::string>()).empty())
-          it.tags.push_back(trimmed(tag.get<std::string>()));
-    it.lang = trimmed(json_str(e, "language"));
+        if (tag.is_string() && !std::string(trim_ascii(tag.get<std::string>())).empty())
+          it.tags.push_back(std::string(trim_ascii(tag.get<std::string>())));
+    it.lang = std::string(trim_ascii(json_str(e, "language")));
     feed.items.push_back(std::move(it));
   }
   return feed;

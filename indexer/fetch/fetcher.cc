@@ -1,13 +1,12 @@
-#include "indexer/fetch/fetcher.h"
+#include <xinwen/fetch/fetcher.h>
 
 #include <signal.h>
 #include <unistd.h>
 #include <xapian.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
-#include <condition_variable>
-#include <deque>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -19,14 +18,16 @@
 #include <unordered_set>
 #include <utility>
 
-#include "indexer/fetch/charset.h"
-#include "indexer/fetch/feed_parser.h"
-#include "indexer/fetch/html_extract.h"
-#include "indexer/fetch/url.h"
-#include "schema/article.h"
-#include "schema/errors.h"
-#include "schema/schema.h"
-#include "searcher/search.h"
+#include <xinwen/fetch/charset.h>
+#include <xinwen/fetch/feed_parser.h>
+#include <xinwen/fetch/html_extract.h>
+#include <xinwen/fetch/url.h>
+#include <xinwen/article.h>
+#include <xinwen/ascii.h>
+#include <xinwen/bounded_queue.h>
+#include <xinwen/db.h>
+#include <xinwen/errors.h>
+#include <xinwen/schema.h>
 
 namespace xinwen {
 namespace {
@@ -62,20 +63,6 @@ Validators decode_validators(const std::string& value, const std::string& url) {
 std::string encode_validators(const std::string& url, const Validators& v) {
   if (v.empty()) return {};  // set_metadata with "" deletes the entry
   return nlohmann::json{{"url", url}, {"etag", v.etag}, {"last_modified", v.last_modified}}.dump();
-}
-
-// Calls f(db), reopening db and trying again if a writer's commits overtook
-// the revision it was reading.
-template <typename F>
-auto with_reopen(Xapian::Database& db, F f) {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      return f(db);
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= 3) throw;
-      db.reopen();
-    }
-  }
 }
 
 // Where articles go, on the indexer thread: the database, or (dry run)
@@ -123,7 +110,7 @@ class DryRunSink final : public Sink {
     if (!seen_.insert(a.id).second) return AddResult::kReplaced;
     if (!db_) return AddResult::kAdded;
     const std::string term = id_term(a.id);
-    return with_reopen(*db_, [&](Xapian::Database& db) {
+    return with_reopen_retry(*db_, [&](Xapian::Database& db) {
       Xapian::PostingIterator p = db.postlist_begin(term);
       if (p == db.postlist_end(term)) return AddResult::kAdded;
       return db.get_document(*p).get_value(kSlotContentHash) == content_hash(a) ? AddResult::kUnchanged
@@ -161,22 +148,16 @@ class IndexThread {
   // Waits for every task, commits, and returns the reports in the order the
   // feeds ended. Rethrows what the thread failed with.
   std::vector<FeedReport> finish() {
-    {
-      std::lock_guard lock(mu_);
-      if (finished_) return std::move(done_);
-      finished_ = true;
-    }
-    changed_.notify_all();
+    if (finished_) return std::move(done_);
+    finished_ = true;
+    tasks_.close();
     if (thread_.joinable()) thread_.join();
     if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
     return std::move(done_);
   }
 
   // True once the thread has failed (the network side then stops).
-  bool failed() {
-    std::lock_guard lock(mu_);
-    return error_ != nullptr;
-  }
+  bool failed() const { return failed_.load(); }
 
  private:
   struct Task {
@@ -189,35 +170,17 @@ class IndexThread {
     std::size_t added = 0, replaced = 0, unchanged = 0;
   };
 
-  void push(Task task) {
-    std::unique_lock lock(mu_);
-    changed_.wait(lock, [&] { return tasks_.size() < kQueueLimit || error_; });
-    if (error_) return;  // finish() reports it
-    tasks_.push_back(std::move(task));
-    lock.unlock();
-    changed_.notify_all();
-  }
+  // A false push means the thread failed; finish() reports it.
+  void push(Task task) { tasks_.push(std::move(task)); }
 
   void loop() {
     try {
-      for (;;) {
-        Task task;
-        {
-          std::unique_lock lock(mu_);
-          changed_.wait(lock, [&] { return !tasks_.empty() || finished_; });
-          if (tasks_.empty()) break;
-          task = std::move(tasks_.front());
-          tasks_.pop_front();
-        }
-        changed_.notify_all();
-        run(task);
-      }
+      while (std::optional<Task> task = tasks_.pop()) run(*task);
       sink_->commit();
     } catch (...) {
-      std::lock_guard lock(mu_);
       error_ = std::current_exception();
-      tasks_.clear();
-      changed_.notify_all();
+      failed_ = true;
+      tasks_.abort();
     }
   }
 
@@ -243,19 +206,17 @@ class IndexThread {
 
   std::unique_ptr<Sink> sink_;
   const std::function<void(const FeedReport&)>& on_feed_;
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::deque<Task> tasks_;
-  bool finished_ = false;
-  std::exception_ptr error_;
+  BoundedQueue<Task> tasks_{kQueueLimit};
+  bool finished_ = false;         // caller's thread only
+  std::exception_ptr error_;      // written by the thread before it ends
+  std::atomic<bool> failed_{false};
   std::unordered_map<std::size_t, Counts> counts_;  // indexer thread only
   std::vector<FeedReport> done_;                    // indexer thread until joined
   std::thread thread_;                              // last: starts once everything above exists
 };
 
 bool is_html_type(const std::string& content_type) {
-  std::string ct;
-  for (char c : content_type) ct += static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+  const std::string ct = lower_ascii(content_type);
   return ct.empty() || ct.find("html") != std::string::npos || ct.find("text/plain") != std::string::npos;
 }
 
@@ -325,7 +286,7 @@ class FetchRun {
 
   std::string metadata(const std::string& key) {
     if (!snapshot_) return {};
-    return with_reopen(*snapshot_, [&](Xapian::Database& db) { return db.get_metadata(key); });
+    return with_reopen_retry(*snapshot_, [&](Xapian::Database& db) { return db.get_metadata(key); });
   }
 
   // Indexed before this run started, or already handled in this run.
@@ -333,7 +294,7 @@ class FetchRun {
     if (!seen_.insert(id).second) return true;
     if (!snapshot_) return false;
     const std::string term = id_term(id);
-    return with_reopen(*snapshot_, [&](Xapian::Database& db) { return db.term_exists(term); });
+    return with_reopen_retry(*snapshot_, [&](Xapian::Database& db) { return db.term_exists(term); });
   }
 
   void on_feed_response(std::size_t i, HttpResponse&& r) {

@@ -1,4 +1,4 @@
-#include "indexer/fetch/html_extract.h"
+#include <xinwen/fetch/html_extract.h>
 
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
@@ -9,10 +9,11 @@
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 
-#include "indexer/fetch/dates.h"
-#include "indexer/fetch/libxml_util.h"
-#include "indexer/fetch/url.h"
-#include "schema/article.h"
+#include <xinwen/fetch/dates.h>
+#include "libxml_util.h"
+#include <xinwen/fetch/url.h>
+#include <xinwen/article.h>
+#include <xinwen/ascii.h>
 
 namespace xinwen {
 namespace {
@@ -69,13 +70,6 @@ std::size_t count_clauses(std::string_view s) {
     if (c == ',' || c == ';' || c == 0xFF0C || c == 0x3001 || c == 0x3002 || c == 0xFF1B) ++n;
   }
   return n;
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
 }
 
 std::string trim(std::string_view s) {

@@ -1,4 +1,4 @@
-#include "indexer/fetch/http_client.h"
+#include <xinwen/fetch/http_client.h>
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
@@ -13,7 +13,8 @@
 #include <unordered_map>
 #include <vector>
 
-#include "indexer/fetch/url.h"
+#include <xinwen/fetch/url.h>
+#include <xinwen/ascii.h>
 
 namespace xinwen {
 namespace {
@@ -44,20 +45,6 @@ void init_curl() {
   static CURLcode result = CURLE_OK;
   std::call_once(once, [] { result = curl_global_init(CURL_GLOBAL_DEFAULT); });
   if (result != CURLE_OK) throw std::runtime_error("libcurl could not be initialized");
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
-
-std::string_view trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
 }
 
 bool has_control_chars(std::string_view s) {
@@ -113,8 +100,8 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
   }
   std::size_t colon = line.find(':');
   if (colon == std::string_view::npos) return n;
-  std::string name = lower_ascii(trim(line.substr(0, colon)));
-  std::string_view value = trim(line.substr(colon + 1));
+  std::string name = lower_ascii(trim_ascii(line.substr(0, colon)));
+  std::string_view value = trim_ascii(line.substr(colon + 1));
   if (name == "etag")
     t->etag = value;
   else if (name == "last-modified")

@@ -1,4 +1,4 @@
-#include "indexer/fetch/libxml_util.h"
+#include "libxml_util.h"
 
 #include <mutex>
 

@@ -1,28 +1,15 @@
-#include "indexer/fetch/sources.h"
+#include <xinwen/fetch/sources.h>
 
 #include <map>
 #include <sstream>
 
-#include "indexer/fetch/url.h"
-#include "schema/article.h"
-#include "schema/errors.h"
+#include <xinwen/fetch/url.h>
+#include <xinwen/article.h>
+#include <xinwen/errors.h>
+#include <xinwen/ascii.h>
 
 namespace xinwen {
 namespace {
-
-std::string trim(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return std::string(s);
-}
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 struct Section {
   std::string name;
@@ -36,7 +23,7 @@ struct Section {
 }  // namespace
 
 std::string normalize_language(std::string_view tag) {
-  std::string t = lower_ascii(trim(tag));
+  std::string t = lower_ascii(trim_ascii(tag));
   for (char& c : t)
     if (c == '_') c = '-';
   if (t.empty()) return {};
@@ -62,19 +49,19 @@ std::vector<FeedSource> parse_sources(std::string_view text, const std::string& 
   while (std::getline(in, line)) {
     ++number;
     if (number == 1 && line.rfind("\xEF\xBB\xBF", 0) == 0) line.erase(0, 3);
-    std::string s = trim(line);
+    std::string s(trim_ascii(line));
     if (s.empty() || s[0] == '#' || s[0] == ';') continue;
     if (s[0] == '[') {
       if (s.back() != ']') fail("a section line is [Source name]");
-      std::string name = trim(clean_text(s.substr(1, s.size() - 2)));
+      std::string name(trim_ascii(clean_text(s.substr(1, s.size() - 2))));
       if (name.empty()) fail("the source name between [ and ] is empty");
       sections.push_back(Section{name, {}, ContentMode::kFeed, false, {}, number});
       continue;
     }
     std::size_t eq = s.find('=');
     if (eq == std::string::npos) fail("expected key = value, [Source name] or a # comment");
-    std::string key = lower_ascii(trim(s.substr(0, eq)));
-    std::string value = trim(s.substr(eq + 1));
+    std::string key = lower_ascii(trim_ascii(s.substr(0, eq)));
+    std::string value(trim_ascii(s.substr(eq + 1)));
     if (sections.empty()) fail("\"" + key + "\" comes before any [Source name] section");
     Section& sec = sections.back();
     if (key == "url") {

@@ -1,8 +1,9 @@
-#include "indexer/fetch/url.h"
+#include <xinwen/fetch/url.h>
 
 #include <curl/curl.h>
 
 #include <memory>
+#include <xinwen/ascii.h>
 
 namespace xinwen {
 namespace {
@@ -17,20 +18,13 @@ struct CurlStringDeleter {
 };
 using CurlString = std::unique_ptr<char, CurlStringDeleter>;
 
-std::string_view trim_space(std::string_view s) {
-  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; };
-  while (!s.empty() && space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 // Parses an absolute URL; null if it is not one. Schemes curl does not know
 // (file:, javascript:, mailto:) still parse, so that callers can reject them
 // by name instead of by accident.
 CurlUrl parse(std::string_view url) {
   CurlUrl u(curl_url());
   if (!u) return nullptr;
-  std::string s(trim_space(url));
+  std::string s(trim_ascii(url));
   if (s.empty() || s.find('\0') != std::string::npos) return nullptr;
   if (curl_url_set(u.get(), CURLUPART_URL, s.c_str(), CURLU_NON_SUPPORT_SCHEME | CURLU_URLENCODE) != CURLUE_OK)
     return nullptr;
@@ -50,7 +44,7 @@ std::string get_part(CURLU* u, CURLUPart part) {
 }  // namespace
 
 std::string resolve_url(std::string_view base, std::string_view ref) {
-  std::string r(trim_space(ref));
+  std::string r(trim_ascii(ref));
   if (r.empty() || r.find('\0') != std::string::npos) return {};
   CurlUrl u = parse(base);
   if (!u) {

@@ -1,12 +1,12 @@
 // decode_to_utf8: charsets from the BOM, the HTTP header, the document, and
 // ICU's detector when nothing is declared.
-#include "indexer/fetch/charset.h"
+#include <xinwen/fetch/charset.h>
 
 #include <unicode/ucnv.h>
 
 #include <catch2/catch.hpp>
 
-#include "tests/fetch/fixture_server.h"
+#include "fetch/fixture_server.h"
 
 using namespace xinwen;
 

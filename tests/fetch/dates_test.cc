@@ -1,5 +1,5 @@
 // parse_web_date: the dates feeds and pages write, table-driven.
-#include "indexer/fetch/dates.h"
+#include <xinwen/fetch/dates.h>
 
 #include <catch2/catch.hpp>
 

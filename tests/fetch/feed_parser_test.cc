@@ -1,11 +1,11 @@
 // parse_feed: RSS 2.0, Atom 1.0 and JSON Feed 1.1, and the documents that
 // must fail safely (malformed XML, an entity bomb, external entities).
-#include "indexer/fetch/feed_parser.h"
+#include <xinwen/fetch/feed_parser.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 
-#include "tests/fetch/fixture_server.h"
+#include "fetch/fixture_server.h"
 
 using namespace xinwen;
 using test::fixture;

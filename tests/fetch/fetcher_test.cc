@@ -3,7 +3,7 @@
 // feed format, conditional GET, redirects, retries, timeouts, the size limit,
 // gzip, charsets, bad XML, file:// links, readers during commits, and a run
 // killed halfway.
-#include "indexer/fetch/fetcher.h"
+#include <xinwen/fetch/fetcher.h>
 
 #include <signal.h>
 #include <sys/wait.h>
@@ -14,11 +14,11 @@
 #include <chrono>
 #include <thread>
 
-#include "schema/article.h"
-#include "schema/schema.h"
-#include "searcher/search.h"
-#include "tests/background_search.h"
-#include "tests/fetch/fixture_server.h"
+#include <xinwen/article.h>
+#include <xinwen/schema.h>
+#include <xinwen/search.h>
+#include "background_search.h"
+#include "fetch/fixture_server.h"
 
 using namespace xinwen;
 using namespace std::chrono_literals;

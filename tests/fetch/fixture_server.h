@@ -16,8 +16,8 @@
 #include <stdexcept>
 #include <string>
 
-#include "indexer/fetch/http_client.h"
-#include "tests/test_util.h"
+#include <xinwen/fetch/http_client.h>
+#include "test_util.h"
 
 namespace xinwen::test {
 

@@ -2,12 +2,12 @@
 // text without page furniture, and a real scraped page (from ../shared,
 // skipped when absent) whose article is followed by a disclaimer and a list
 // of unrelated headlines.
-#include "indexer/fetch/html_extract.h"
+#include <xinwen/fetch/html_extract.h>
 
 #include <catch2/catch.hpp>
 #include <sstream>
 
-#include "tests/fetch/fixture_server.h"
+#include "fetch/fixture_server.h"
 
 using namespace xinwen;
 using test::fixture;

@@ -1,12 +1,12 @@
 // HttpClient against the local fixture server: limits, delays, retries,
 // timeouts, the size limit, compression, redirects, schemes and conditional
 // GET. Bounds on time are loose: the machine may be busy.
-#include "indexer/fetch/http_client.h"
+#include <xinwen/fetch/http_client.h>
 
 #include <catch2/catch.hpp>
 #include <chrono>
 
-#include "tests/fetch/fixture_server.h"
+#include "fetch/fixture_server.h"
 
 using namespace xinwen;
 using namespace std::chrono_literals;

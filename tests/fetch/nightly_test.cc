@@ -10,9 +10,9 @@
 #include <filesystem>
 #include <thread>
 
-#include "searcher/search.h"
-#include "tests/background_search.h"
-#include "tests/fetch/fixture_server.h"
+#include <xinwen/search.h>
+#include "background_search.h"
+#include "fetch/fixture_server.h"
 
 using namespace xinwen;
 using test::FixtureServer;

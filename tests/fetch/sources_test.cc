@@ -1,11 +1,11 @@
 // The sources file: sections, keys, and errors that name their line.
-#include "indexer/fetch/sources.h"
+#include <xinwen/fetch/sources.h>
 
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <sstream>
 
-#include "schema/errors.h"
+#include <xinwen/errors.h>
 
 using namespace xinwen;
 

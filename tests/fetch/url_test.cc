@@ -1,5 +1,5 @@
 // resolve_url and the scheme check that keeps the fetcher on the web.
-#include "indexer/fetch/url.h"
+#include <xinwen/fetch/url.h>
 
 #include <catch2/catch.hpp>
 

@@ -26,8 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include "schema/schema.h"
-#include "searcher/server.h"
+#include <xinwen/schema.h>
+#include <xinwen/http/server.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "schema/errors.h"
+#include <xinwen/errors.h>
 
 namespace xinwen {
 

@@ -17,8 +17,9 @@
 #include <string>
 #include <string_view>
 
-#include "schema/analyzer.h"
-#include "schema/article.h"
+#include <xinwen/analyzer.h>
+#include <xinwen/db.h>
+#include <xinwen/article.h>
 
 namespace xinwen {
 
@@ -72,13 +73,6 @@ class Indexer {
 // The stored-form hash the indexer compares to decide "unchanged".
 std::string content_hash(const Article& article);
 
-// Opens a database for writing (create if missing) and checks its schema.
-// flags may add Xapian::DB_NO_SYNC.
-Xapian::WritableDatabase open_writable(const std::string& path, int flags = 0);
-
-// fsyncs every file of a database folder, and the folder.
-void sync_database_files(const std::string& path);
-
 // Counts kept while a (possibly parallel) load runs; read from any thread.
 struct LoadCounters {
   std::atomic<std::size_t> added{0}, replaced{0}, unchanged{0}, rejected{0}, bytes{0};
@@ -105,8 +99,5 @@ class ParallelLoader {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// The current time as ISO 8601 UTC.
-std::string now_iso8601();
 
 }  // namespace xinwen

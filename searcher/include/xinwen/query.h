@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "schema/analyzer.h"
+#include <xinwen/analyzer.h>
 
 namespace xinwen {
 

@@ -1,6 +1,6 @@
 // xinwen-search serve: the JSON API and the search page over HTTP, on
 // cpp-httplib. See server.h for the design and searcher/API.md for the API.
-#include "searcher/server.h"
+#include <xinwen/http/server.h>
 
 #include <httplib.h>
 #include <pthread.h>
@@ -26,9 +26,9 @@
 #include <unordered_map>
 #include <utility>
 
-#include "schema/errors.h"
-#include "schema/schema.h"
-#include "searcher/search.h"
+#include <xinwen/errors.h>
+#include <xinwen/schema.h>
+#include <xinwen/search.h>
 
 namespace xinwen {
 namespace {

@@ -11,7 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "searcher/query.h"
+#include <xinwen/db.h>
+#include <xinwen/query.h>
 
 namespace xinwen {
 
@@ -97,18 +98,6 @@ class Searcher {
   Xapian::Database db_;
   QueryBuilder builder_;
 };
-
-// Opens a database read-only, with the schema check and clear errors.
-Xapian::Database open_readable(const std::string& path);
-
-// Statistics of a database, as `xinwen-index stats` reports them.
-struct DatabaseStats {
-  Xapian::doccount documents = 0;
-  std::uint64_t terms = 0;  // distinct terms
-  std::uint64_t bytes = 0;  // on disk
-  std::string last_update, schema_version;
-};
-DatabaseStats database_stats(const std::string& path);
 
 // Weight added to articles that match every word of a list of words; larger
 // than any sum of BM25 weights a query within QueryLimits can reach.

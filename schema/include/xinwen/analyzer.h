@@ -19,7 +19,7 @@
 #include <string_view>
 #include <vector>
 
-#include "schema/schema.h"
+#include <xinwen/schema.h>
 
 namespace xinwen {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "schema/article.h"
+#include <xinwen/article.h>
 
 namespace xinwen {
 

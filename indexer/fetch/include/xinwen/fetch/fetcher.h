@@ -21,9 +21,9 @@
 #include <string>
 #include <vector>
 
-#include "indexer/fetch/http_client.h"
-#include "indexer/fetch/sources.h"
-#include "indexer/writer.h"
+#include <xinwen/fetch/http_client.h>
+#include <xinwen/fetch/sources.h>
+#include <xinwen/writer.h>
 
 namespace xinwen {
 

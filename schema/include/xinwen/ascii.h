@@ -1,0 +1,43 @@
+// ASCII helpers for protocol text (HTTP headers, charset names, feed and
+// sources-file keywords, URLs), where only ASCII letters have case and only
+// ASCII white space separates. Text that readers see goes through the
+// analyzer's Unicode folding instead. Pure functions, safe from any thread.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace xinwen {
+
+// Space, tab, newline, carriage return, form feed, vertical tab.
+constexpr bool is_ascii_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+constexpr bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
+
+constexpr char to_lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// s with A-Z turned to a-z; every other byte unchanged.
+inline std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = to_lower_ascii(c);
+  return out;
+}
+
+// s without leading and trailing ASCII white space. The result points into s.
+constexpr std::string_view trim_ascii(std::string_view s) {
+  while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// True if a and b are equal, ASCII letters compared without case.
+constexpr bool iequals_ascii(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (to_lower_ascii(a[i]) != to_lower_ascii(b[i])) return false;
+  return true;
+}
+
+}  // namespace xinwen
