@@ -12,6 +12,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <xinwen/c_handle.h>
 
 namespace xinwen {
 namespace {
@@ -30,12 +31,6 @@ Format format_of(const fs::path& p) {
   return Format::kUnknown;
 }
 
-struct CmarkNodeFree {
-  void operator()(cmark_node* n) const noexcept { cmark_node_free(n); }
-};
-struct CmarkIterFree {
-  void operator()(cmark_iter* i) const noexcept { cmark_iter_free(i); }
-};
 
 bool read_file(const fs::path& p, std::string* out, std::string* error) {
   std::ifstream in(p, std::ios::binary);
@@ -105,9 +100,9 @@ void read_json_lines(std::istream& in, const std::string& name, const RecordSink
 }
 
 std::string strip_markdown(std::string_view markdown) {
-  std::unique_ptr<cmark_node, CmarkNodeFree> doc(
+  CHandle<cmark_node, cmark_node_free> doc(
       cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT));
-  std::unique_ptr<cmark_iter, CmarkIterFree> it(cmark_iter_new(doc.get()));
+  CHandle<cmark_iter, cmark_iter_free> it(cmark_iter_new(doc.get()));
   std::string out;
   auto newline = [&] {
     if (!out.empty() && out.back() != '\n') out += '\n';

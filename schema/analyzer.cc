@@ -9,14 +9,12 @@
 
 #include <xinwen/errors.h>
 #include <xinwen/fold.h>
+#include <xinwen/c_handle.h>
 
 namespace xinwen {
 namespace {
 
-struct UTextCloser {
-  void operator()(UText* t) const noexcept { utext_close(t); }
-};
-using UTextPtr = std::unique_ptr<UText, UTextCloser>;
+using UTextPtr = CHandle<UText, utext_close>;
 
 // Cuts s to at most max bytes without splitting a UTF-8 sequence.
 std::string_view cut_utf8(std::string_view s, std::size_t max) {

@@ -9,19 +9,14 @@
 #include <array>
 #include <memory>
 #include <xinwen/ascii.h>
+#include <xinwen/c_handle.h>
 
 namespace xinwen {
 namespace {
 
-struct ConverterDeleter {
-  void operator()(UConverter* c) const noexcept { ucnv_close(c); }
-};
-using Converter = std::unique_ptr<UConverter, ConverterDeleter>;
+using Converter = CHandle<UConverter, ucnv_close>;
 
-struct DetectorDeleter {
-  void operator()(UCharsetDetector* d) const noexcept { ucsdet_close(d); }
-};
-using Detector = std::unique_ptr<UCharsetDetector, DetectorDeleter>;
+using Detector = CHandle<UCharsetDetector, ucsdet_close>;
 
 // How far into a document its charset declaration is looked for (the HTML
 // standard's pre-scan reads 1024 bytes; real pages put long scripts first).

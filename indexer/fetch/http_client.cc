@@ -15,6 +15,7 @@
 
 #include <xinwen/fetch/url.h>
 #include <xinwen/ascii.h>
+#include <xinwen/c_handle.h>
 
 namespace xinwen {
 namespace {
@@ -22,20 +23,11 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
-struct EasyDeleter {
-  void operator()(CURL* c) const noexcept { curl_easy_cleanup(c); }
-};
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
+using EasyHandle = CHandle<CURL, curl_easy_cleanup>;
 
-struct SlistDeleter {
-  void operator()(curl_slist* s) const noexcept { curl_slist_free_all(s); }
-};
-using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
+using HeaderList = CHandle<curl_slist, curl_slist_free_all>;
 
-struct MultiDeleter {
-  void operator()(CURLM* m) const noexcept { curl_multi_cleanup(m); }
-};
-using MultiHandle = std::unique_ptr<CURLM, MultiDeleter>;
+using MultiHandle = CHandle<CURLM, curl_multi_cleanup>;
 
 // The longest the loop sleeps without looking at its queue again.
 constexpr milliseconds kMaxWait{100};

@@ -12,41 +12,23 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <xinwen/c_handle.h>
 
 namespace xinwen {
 
-struct XmlDocDeleter {
-  void operator()(xmlDoc* d) const noexcept { xmlFreeDoc(d); }
-};
-using XmlDoc = std::unique_ptr<xmlDoc, XmlDocDeleter>;
-
-struct XmlParserCtxtDeleter {
-  void operator()(xmlParserCtxt* c) const noexcept { xmlFreeParserCtxt(c); }
-};
-using XmlParserCtxt = std::unique_ptr<xmlParserCtxt, XmlParserCtxtDeleter>;
-
-struct HtmlParserCtxtDeleter {
-  void operator()(htmlParserCtxt* c) const noexcept { htmlFreeParserCtxt(c); }
-};
-using HtmlParserCtxt = std::unique_ptr<htmlParserCtxt, HtmlParserCtxtDeleter>;
+using XmlDoc = CHandle<xmlDoc, xmlFreeDoc>;
+using XmlParserCtxt = CHandle<xmlParserCtxt, xmlFreeParserCtxt>;
+using HtmlParserCtxt = CHandle<htmlParserCtxt, htmlFreeParserCtxt>;
 
 // A node taken out of its document (xmlUnlinkNode) is no longer the
 // document's to free.
-struct XmlNodeDeleter {
-  void operator()(xmlNode* n) const noexcept { xmlFreeNode(n); }
-};
-using XmlNode = std::unique_ptr<xmlNode, XmlNodeDeleter>;
-
-struct XmlBufferDeleter {
-  void operator()(xmlBuffer* b) const noexcept { xmlBufferFree(b); }
-};
-using XmlBuffer = std::unique_ptr<xmlBuffer, XmlBufferDeleter>;
+using XmlNode = CHandle<xmlNode, xmlFreeNode>;
+using XmlBuffer = CHandle<xmlBuffer, xmlBufferFree>;
 
 // A string libxml2 allocated (xmlNodeGetBase, xmlNodeGetLang).
-struct XmlCharDeleter {
-  void operator()(xmlChar* s) const noexcept { xmlFree(s); }
-};
-using XmlString = std::unique_ptr<xmlChar, XmlCharDeleter>;
+// xmlFree is a variable (a replaceable allocator), not a function.
+inline void free_xml_string(xmlChar* s) { xmlFree(s); }
+using XmlString = CHandle<xmlChar, free_xml_string>;
 
 // Initializes libxml2 once per process (it must happen before threads use it).
 void init_libxml();

@@ -4,19 +4,14 @@
 
 #include <memory>
 #include <xinwen/ascii.h>
+#include <xinwen/c_handle.h>
 
 namespace xinwen {
 namespace {
 
-struct CurlUrlDeleter {
-  void operator()(CURLU* u) const noexcept { curl_url_cleanup(u); }
-};
-using CurlUrl = std::unique_ptr<CURLU, CurlUrlDeleter>;
+using CurlUrl = CHandle<CURLU, curl_url_cleanup>;
 
-struct CurlStringDeleter {
-  void operator()(char* s) const noexcept { curl_free(s); }
-};
-using CurlString = std::unique_ptr<char, CurlStringDeleter>;
+using CurlString = CHandle<char, curl_free>;
 
 // Parses an absolute URL; null if it is not one. Schemes curl does not know
 // (file:, javascript:, mailto:) still parse, so that callers can reject them
