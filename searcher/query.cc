@@ -227,8 +227,9 @@ Xapian::Query combine(const Group& g, bool require_all) {
 
 class Parser {
  public:
-  Parser(std::vector<Lexeme> lexemes, Analyzer& analyzer, const QueryLimits& limits, Highlights* hl)
-      : lx_(std::move(lexemes)), analyzer_(analyzer), limits_(limits), hl_(hl) {}
+  Parser(std::vector<Lexeme> lexemes, Analyzer& analyzer, const QueryLimits& limits, const PublishedSpan& span,
+         Highlights* hl)
+      : lx_(std::move(lexemes)), analyzer_(analyzer), limits_(limits), span_(span), hl_(hl) {}
 
   ParsedQuery run() {
     ParsedQuery out;
@@ -348,7 +349,7 @@ class Parser {
         std::string_view to = std::string_view(t.text).substr(dots + 2);
         if ((from.empty() || looks_like_date(from)) && (to.empty() || looks_like_date(to)) &&
             !(from.empty() && to.empty())) {
-          place_filter(g, t.mod, std::string("\x01") + "date", QueryBuilder::date_range(from, to));
+          place_filter(g, t.mod, std::string("\x01") + "date", QueryBuilder::date_range(from, to, span_));
           return;
         }
       }
@@ -491,6 +492,7 @@ class Parser {
   std::size_t items_ = 0;
   Analyzer& analyzer_;
   const QueryLimits& limits_;
+  const PublishedSpan& span_;
   Highlights* hl_;
 };
 
@@ -498,7 +500,7 @@ class Parser {
 
 QueryBuilder::QueryBuilder(QueryLimits limits) : limits_(limits) {}
 
-Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view to) {
+Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view to, const PublishedSpan& span) {
   if (from.empty() && to.empty()) return Xapian::Query::MatchAll;
   if (from.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotPublished, range_end(to, true));
   if (to.empty()) return Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotPublished, range_end(from, false));
@@ -507,7 +509,11 @@ Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view t
   // A value range would be read value by value, and when it is the rarest
   // part of a query Xapian drives the match with it: linear in the
   // collection. (Open ranges keep the value test: they are never rare.)
-  const std::string lo = range_end(from, false).substr(0, 10), hi = range_end(to, true).substr(0, 10);
+  const std::string begin = range_end(from, false), end = range_end(to, true);
+  // Days outside the span hold no article: no term is needed for them.
+  std::string lo = begin.substr(0, 10), hi = end.substr(0, 10);
+  if (span.first.size() >= 10 && span.first.substr(0, 10) > lo) lo = span.first.substr(0, 10);
+  if (span.last.size() >= 10 && span.last.substr(0, 10) < hi) hi = span.last.substr(0, 10);
   if (lo > hi) return Xapian::Query::MatchNothing;
   int y = std::stoi(lo.substr(0, 4)), m = std::stoi(lo.substr(5, 2)), d = std::stoi(lo.substr(8, 2));
   auto ymd = [](int year, int month, int day) {
@@ -515,21 +521,24 @@ Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view t
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
     return std::string(buf);
   };
+  auto month_end = [](int year, int month) { return static_cast<int>(days_in_month(year, static_cast<unsigned>(month))); };
   std::vector<Xapian::Query> terms;
   char buf[40];
   while (y <= 9999 && ymd(y, m, d) <= hi) {
+    if (terms.size() == kMaxDateTerms)
+      return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotPublished, begin, end);
     if (d == 1 && m == 1 && ymd(y, 12, 31) <= hi) {
       std::snprintf(buf, sizeof buf, "%04d", y);
       terms.emplace_back(std::string(kYearPrefix) + buf);
       ++y;
-    } else if (d == 1 && ymd(y, m, static_cast<int>(days_in_month(y, static_cast<unsigned>(m)))) <= hi) {
+    } else if (d == 1 && ymd(y, m, month_end(y, m)) <= hi) {
       std::snprintf(buf, sizeof buf, "%04d%02d", y, m);
       terms.emplace_back(std::string(kMonthPrefix) + buf);
       if (++m > 12) m = 1, ++y;
     } else {
       std::snprintf(buf, sizeof buf, "%04d%02d%02d", y, m, d);
       terms.emplace_back(std::string(kDayPrefix) + buf);
-      if (++d > static_cast<int>(days_in_month(y, static_cast<unsigned>(m)))) {
+      if (++d > month_end(y, m)) {
         d = 1;
         if (++m > 12) m = 1, ++y;
       }
@@ -544,7 +553,7 @@ ParsedQuery QueryBuilder::parse(std::string_view text) {
                      std::to_string(limits_.max_bytes));
   std::string clean = clean_text(text);
   Highlights hl;
-  Parser parser(lex(clean), analyzer_, limits_, &hl);
+  Parser parser(lex(clean), analyzer_, limits_, span_, &hl);
   ParsedQuery out = parser.run();
   out.highlights = std::move(hl);
   return out;

@@ -125,10 +125,13 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     throw UsageError("limit " + std::to_string(req.limit) + " is over the maximum of " +
                      std::to_string(options_.max_limit));
   if (req.offset > 1000000) throw UsageError("offset is too large");
+  // Date ranges need terms only for the days articles were published in.
+  const PublishedSpan span{db_.get_value_lower_bound(kSlotPublished), db_.get_value_upper_bound(kSlotPublished)};
+  builder_.set_published_span(span);
   ParsedQuery pq = builder_.parse(req.query);
 
   std::vector<Xapian::Query> filters;
-  if (!req.from.empty() || !req.to.empty()) filters.push_back(QueryBuilder::date_range(req.from, req.to));
+  if (!req.from.empty() || !req.to.empty()) filters.push_back(QueryBuilder::date_range(req.from, req.to, span));
   if (Xapian::Query f = filter_terms(*field_by_name("source"), req.sources); !f.empty()) filters.push_back(f);
   if (Xapian::Query f = filter_terms(*field_by_name("lang"), req.langs); !f.empty()) filters.push_back(f);
   auto filtered = [&](const Xapian::Query& q) {

@@ -102,6 +102,36 @@ TEST_CASE("fields, filters, phrases, wildcards and ranges", "[query]") {
   CHECK(describe(b, "nvidia or intel").find("Zor") != std::string::npos);
 }
 
+TEST_CASE("a date range over millennia becomes a value range, not ten thousand terms", "[query]") {
+  // Regression: 0000-01-01..9999-12-31 became 10,000 year terms and a query
+  // tree deep enough to cost seconds per search.
+  const Xapian::Query all = QueryBuilder::date_range("0000-01-01", "9999-12-31");
+  CHECK(describe(all) == "Query(VALUE_RANGE 0 0000-01-01T00:00:00Z 9999-12-31T23:59:59Z)");
+  // Just under the cap, terms still: 200 years from a January 1st.
+  CHECK(describe(QueryBuilder::date_range("1800", "1999")).find("VALUE_RANGE") == std::string::npos);
+  CHECK(describe(QueryBuilder::date_range("1800", "2000")).find("VALUE_RANGE") != std::string::npos);
+  // In a query, the same rule.
+  QueryBuilder b;
+  CHECK(describe(b, "nvidia 0000-01-01..9999-12-31").find("VALUE_RANGE") != std::string::npos);
+}
+
+TEST_CASE("a date range is clamped to the days a database's articles span", "[query]") {
+  const PublishedSpan span{"2024-11-20T08:00:00Z", "2025-02-03T23:00:00Z"};
+  CHECK(describe(QueryBuilder::date_range("0000-01-01", "9999-12-31", span)) ==
+        "Query((D20241120 OR D20241121 OR D20241122 OR D20241123 OR D20241124 OR D20241125 OR D20241126 OR "
+        "D20241127 OR D20241128 OR D20241129 OR D20241130 OR M202412 OR M202501 OR D20250201 OR D20250202 OR "
+        "D20250203))");
+  // A range wholly outside the span matches nothing, with no terms at all.
+  CHECK(QueryBuilder::date_range("2020-01-01", "2020-12-31", span).get_description() == "Query()");
+  // Inside the span nothing changes.
+  CHECK(describe(QueryBuilder::date_range("2025-01", "2025-01", span)) == "Query(M202501)");
+  // The query language uses the span the searcher sets.
+  QueryBuilder b;
+  b.set_published_span(span);
+  CHECK(describe(b, "nvidia ..2030 2000..9999").find("VALUE_RANGE") == std::string::npos);
+  CHECK(describe(b, "nvidia 2000..9999").find("M202412 OR M202501") != std::string::npos);
+}
+
 TEST_CASE("whole query words only; the typed form ranks above other forms", "[query]") {
   QueryBuilder b;
   std::string d = describe(b, "unia.to");

@@ -49,6 +49,17 @@ struct ParsedQuery {
   Highlights highlights;
 };
 
+// The first and last published times of a database's articles, as its value
+// bounds give them ("" when unknown): ranges are clamped to them.
+struct PublishedSpan {
+  std::string first, last;  // "YYYY-MM-DDTHH:MM:SSZ"
+};
+
+// Y/M/D terms one closed date range may become before it falls back to a
+// value range: a range of ten thousand years must not become ten thousand
+// terms (and a query tree as deep).
+inline constexpr std::size_t kMaxDateTerms = 200;
+
 class QueryBuilder {
  public:
   explicit QueryBuilder(QueryLimits limits = {});
@@ -58,8 +69,14 @@ class QueryBuilder {
   ParsedQuery parse(std::string_view text);
 
   // A date-range filter on the published time: YYYY-MM-DD (or YYYY-MM, YYYY),
-  // either end may be empty. Throws UsageError on a bad date.
-  static Xapian::Query date_range(std::string_view from, std::string_view to);
+  // either end may be empty. A closed range is the OR of the fewest Y/M/D
+  // terms that cover it, clamped to span (the days a database's articles
+  // were published in, when known); past kMaxDateTerms terms it is a value
+  // range instead. Throws UsageError on a bad date.
+  static Xapian::Query date_range(std::string_view from, std::string_view to, const PublishedSpan& span = {});
+
+  // The span date ranges in queries are clamped to (see date_range).
+  void set_published_span(PublishedSpan span) { span_ = std::move(span); }
 
   Analyzer& analyzer() { return analyzer_; }
   const QueryLimits& limits() const { return limits_; }
@@ -67,6 +84,7 @@ class QueryBuilder {
  private:
   QueryLimits limits_;
   Analyzer analyzer_;
+  PublishedSpan span_;
 };
 
 // Boost given to a query's own words over its n-gram match, so that documents
