@@ -291,8 +291,8 @@ TEST_CASE("a slow feed times out without holding up the others", "[fetch][run]")
   CHECK(contains(slow.error, "after 2 attempts"));
   CHECK(report_for(s, sources[1].url).added == 3);
   CHECK(count(db) == 3);
-  // The other feed went out beside the slow one's first attempt, not after
-  // its retry: the server saw it before the second /slow request.
+  // The other feed did not wait for the slow one to be done with: the server
+  // saw it before the slow feed's retry.
   std::vector<std::string> paths;
   for (const auto& r : test::server_json(server, "/_requests")) paths.push_back(r["path"]);
   const auto first_slow = std::find(paths.begin(), paths.end(), "/slow?ms=4000");
