@@ -103,9 +103,51 @@ std::vector<std::string> han_query_ngrams(std::u32string_view chars) {
   return out;
 }
 
+namespace {
+
+// Where one field's terms go: the default space (bare words, kDefaultNgramPrefix
+// n-grams) when the field is searched by default, and the field's own
+// prefixes when it has them or is not searched by default.
+struct TermSpace {
+  std::string_view words, ngrams;
+};
+struct TermSpaces {
+  TermSpace spaces[2];
+  int count = 0;
+  const TermSpace* begin() const { return spaces; }
+  const TermSpace* end() const { return spaces + count; }
+};
+
+TermSpaces term_spaces(const Field& field) {
+  TermSpaces out;
+  if (field.default_space) out.spaces[out.count++] = {"", kDefaultNgramPrefix};
+  if (!field.prefix.empty() || !field.default_space) out.spaces[out.count++] = {field.prefix, field.ngram_prefix};
+  return out;
+}
+
+// A Han n-gram as two packed characters (the second 0 for a character alone).
+std::uint64_t pack_gram(char32_t a, char32_t b) { return (static_cast<std::uint64_t>(a) << 32) | b; }
+
+// The packed bigram of a folded two-character word.
+std::uint64_t pack_two_chars(std::string_view word) {
+  const auto* p = reinterpret_cast<const uint8_t*>(word.data());
+  int32_t i = 0;
+  const int32_t n = static_cast<int32_t>(word.size());
+  UChar32 a, b;
+  U8_NEXT(p, i, n, a);
+  U8_NEXT(p, i, n, b);
+  return pack_gram(static_cast<char32_t>(a), static_cast<char32_t>(b));
+}
+
+}  // namespace
+
 struct Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words;
-  std::vector<std::pair<std::uint64_t, Xapian::termcount>> grams;  // scratch of index_field
+  // Han n-grams of the field being indexed, counted here (packed, with their
+  // wdf) before they reach the document: one insert per distinct n-gram
+  // instead of one per occurrence.
+  std::vector<std::pair<std::uint64_t, Xapian::termcount>> grams;
+  std::string term;  // scratch for the term being added
   Xapian::Stem stemmer{"english"};
 
   Impl() {
@@ -113,6 +155,78 @@ struct Analyzer::Impl {
     words.reset(icu::BreakIterator::createWordInstance(icu::Locale("zh"), status));
     if (U_FAILURE(status) || !words)
       throw EnvironmentError(std::string("ICU word break iterator unavailable: ") + u_errorName(status));
+  }
+
+  // A Han word while n-grams are on. Han words carry no positions (n-grams
+  // match Han phrases), and only words of three or more characters are terms
+  // of their own: a two-character word is the bigram at its place, which
+  // counts extra (see han_word_role), and a one-character word adds nothing
+  // to the n-grams. Each word-term posting costs as much as an n-gram's.
+  void add_han_word(Xapian::Document& doc, const Token& tok, const TermSpaces& spaces, Xapian::termcount wdf) {
+    const HanWordRole role = han_word_role(tok.term);
+    if (role == HanWordRole::kNone) return;
+    if (role == HanWordRole::kBigram) grams.emplace_back(pack_two_chars(tok.term), kWholeWordWdf - 1);
+    for (const TermSpace& space : spaces) {
+      if (role == HanWordRole::kBigram && !space.ngrams.empty()) continue;
+      term.assign(space.words);
+      term += tok.term;
+      doc.add_term(term, wdf);
+    }
+  }
+
+  // Any other word, at its position, with its english stem; a Han word here
+  // (n-grams off) is a term without positions.
+  void add_word(Xapian::Document& doc, const Token& tok, const TermSpaces& spaces, Xapian::termpos pos,
+                Xapian::termcount wdf) {
+    const bool han = tok.kind == TokenKind::kHan;
+    const std::string stemmed =
+        (tok.kind == TokenKind::kWord && is_stemmable(tok.term)) ? stemmer(tok.term) : std::string();
+    for (const TermSpace& space : spaces) {
+      term.assign(space.words);
+      term += tok.term;
+      if (han)
+        doc.add_term(term, wdf);
+      else
+        doc.add_posting(term, pos, wdf);
+      if (!stemmed.empty()) {
+        term.assign(kStemPrefix);
+        term += space.words;
+        term += stemmed;
+        if (term.size() <= kMaxTermBytes) doc.add_term(term, wdf);
+      }
+    }
+  }
+
+  // Counts the n-grams of every Han run of text, once each.
+  void count_han_ngrams(std::string_view text) {
+    for (const HanRun& run : Analyzer::han_runs(text))
+      for_each_han_ngram(run.chars, [&](std::u32string_view g) {
+        grams.emplace_back(pack_gram(g[0], g.size() > 1 ? g[1] : 0), 1);
+      });
+  }
+
+  // Adds the counted n-grams to the n-gram spaces, each with its total wdf.
+  void add_ngram_terms(Xapian::Document& doc, const TermSpaces& spaces, Xapian::termcount wdf) {
+    std::sort(grams.begin(), grams.end());
+    for (std::size_t i = 0; i < grams.size();) {
+      const std::uint64_t key = grams[i].first;
+      Xapian::termcount count = 0;
+      for (; i < grams.size() && grams[i].first == key; ++i) count += grams[i].second;
+      // A character alone (at the end of a run) is needed only where it
+      // starts no bigram in this text: a one-character query matches the
+      // n-grams that start with it, so the document is found either way.
+      // (Sorted, the bigrams that start with c follow c alone.)
+      if ((key & 0xFFFFFFFFu) == 0 && i < grams.size() && (grams[i].first >> 32) == (key >> 32)) continue;
+      std::string gram;
+      append_utf8(gram, static_cast<char32_t>(key >> 32));
+      if (key & 0xFFFFFFFFu) append_utf8(gram, static_cast<char32_t>(key & 0xFFFFFFFFu));
+      for (const TermSpace& space : spaces) {
+        if (space.ngrams.empty()) continue;
+        term.assign(space.ngrams);
+        term += gram;
+        doc.add_term(term, wdf * count);
+      }
+    }
   }
 
   struct Segment {
@@ -300,94 +414,18 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
                            Xapian::termpos* position) {
   std::string_view cut = cut_utf8(text, options_.max_field_bytes);
   std::vector<Token> tokens = tokenize(cut);
-
-  struct Space {
-    std::string_view words, ngrams;
-  };
-  Space spaces[2];
-  int nspaces = 0;
-  if (field.default_space) spaces[nspaces++] = {"", kDefaultNgramPrefix};
-  if (!field.prefix.empty() || !field.default_space) spaces[nspaces++] = {field.prefix, field.ngram_prefix};
-
+  const TermSpaces spaces = term_spaces(field);
   const Xapian::termcount wdf = field.weight ? field.weight : 1;
   const Xapian::termpos base = *position;
-  // Han n-grams are counted here, as two packed characters, before they
-  // reach the document: one insert per distinct n-gram instead of one per
-  // occurrence.
-  std::vector<std::pair<std::uint64_t, Xapian::termcount>>& grams = impl_->grams;
-  grams.clear();
-  auto pack = [](char32_t a, char32_t b) { return (static_cast<std::uint64_t>(a) << 32) | b; };
-  std::string term;
+  impl_->grams.clear();
   for (const Token& tok : tokens) {
-    const bool han = tok.kind == TokenKind::kHan;
-    if (han && options_.han_ngrams) {
-      // Han words carry no positions (n-grams match Han phrases), and only
-      // words of three or more characters are terms of their own: a
-      // two-character word is the bigram at its place, which counts extra
-      // (see han_word_role), and a one-character word adds nothing to the
-      // n-grams. Each word-term posting costs as much as an n-gram's.
-      const HanWordRole role = han_word_role(tok.term);
-      if (role == HanWordRole::kNone) continue;
-      if (role == HanWordRole::kBigram) {
-        const auto* p = reinterpret_cast<const uint8_t*>(tok.term.data());
-        int32_t i = 0;
-        const int32_t n = static_cast<int32_t>(tok.term.size());
-        UChar32 a, b;
-        U8_NEXT(p, i, n, a);
-        U8_NEXT(p, i, n, b);
-        grams.emplace_back(pack(static_cast<char32_t>(a), static_cast<char32_t>(b)), kWholeWordWdf - 1);
-      }
-      for (int s = 0; s < nspaces; ++s) {
-        if (role == HanWordRole::kBigram && !spaces[s].ngrams.empty()) continue;
-        term.assign(spaces[s].words);
-        term += tok.term;
-        doc.add_term(term, wdf);
-      }
-      continue;
-    }
-    const Xapian::termpos pos = base + tok.position;
-    std::string stemmed = (tok.kind == TokenKind::kWord) ? stem(tok.term) : std::string();
-    for (int s = 0; s < nspaces; ++s) {
-      term.assign(spaces[s].words);
-      term += tok.term;
-      if (han)
-        doc.add_term(term, wdf);
-      else
-        doc.add_posting(term, pos, wdf);
-      if (!stemmed.empty()) {
-        term.assign(kStemPrefix);
-        term += spaces[s].words;
-        term += stemmed;
-        if (term.size() <= kMaxTermBytes) doc.add_term(term, wdf);
-      }
-    }
+    if (tok.kind == TokenKind::kHan && options_.han_ngrams)
+      impl_->add_han_word(doc, tok, spaces, wdf);
+    else
+      impl_->add_word(doc, tok, spaces, base + tok.position, wdf);
   }
-  if (options_.han_ngrams) {
-    for (const HanRun& run : han_runs(cut))
-      for_each_han_ngram(run.chars, [&](std::u32string_view g) {
-        grams.emplace_back(pack(g[0], g.size() > 1 ? g[1] : 0), 1);
-      });
-  }
-  std::sort(grams.begin(), grams.end());
-  for (std::size_t i = 0; i < grams.size();) {
-    std::uint64_t key = grams[i].first;
-    Xapian::termcount count = 0;
-    for (; i < grams.size() && grams[i].first == key; ++i) count += grams[i].second;
-    // A character alone (at the end of a run) is needed only where it
-    // starts no bigram in this text: a one-character query matches the
-    // n-grams that start with it, so the document is found either way.
-    // (Sorted, the bigrams that start with c follow c alone.)
-    if ((key & 0xFFFFFFFFu) == 0 && i < grams.size() && (grams[i].first >> 32) == (key >> 32)) continue;
-    std::string gram;
-    append_utf8(gram, static_cast<char32_t>(key >> 32));
-    if (key & 0xFFFFFFFFu) append_utf8(gram, static_cast<char32_t>(key & 0xFFFFFFFFu));
-    for (int s = 0; s < nspaces; ++s) {
-      if (spaces[s].ngrams.empty()) continue;
-      term.assign(spaces[s].ngrams);
-      term += gram;
-      doc.add_term(term, wdf * count);
-    }
-  }
+  if (options_.han_ngrams) impl_->count_han_ngrams(cut);
+  impl_->add_ngram_terms(doc, spaces, wdf);
   Xapian::termpos last = tokens.empty() ? 0 : tokens.back().position;
   // A gap keeps phrases from matching across fields.
   *position = base + last + 100;

@@ -199,6 +199,23 @@ async function main() {
     await page.screenshot({ path: path.join(args.out, 'desktop-chinese.png'), fullPage: true });
   });
 
+  await check('Chinese characters are drawn as glyphs, not empty boxes (a CJK font is installed)', async () => {
+    // Without a font that has them, every Han character is drawn as the same
+    // missing-glyph box: three different characters would give one picture.
+    const family = await hits.first().locator('.hit-title').evaluate((el) => getComputedStyle(el).fontFamily);
+    const pictures = await page.evaluate((fontFamily) => ['輝', '达', '股'].map((ch) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 64;
+      canvas.height = 64;
+      const ctx = canvas.getContext('2d');
+      ctx.font = `48px ${fontFamily}`;
+      ctx.fillText(ch, 4, 52);
+      return Array.from(ctx.getImageData(0, 0, 64, 64).data).join(',');
+    }), family);
+    assert.equal(new Set(pictures).size, 3,
+      'Han characters all look alike: no CJK font (scripts/test installs fonts-wqy-microhei)');
+  });
+
   const pagingQuery = 'market OR markets OR 市场 OR 市場';
   let firstPageIds = [];
   await check('paging: Next goes to page 2, and Back returns to page 1', async () => {

@@ -3,7 +3,6 @@
 #include <xinwen/fetch/feed_parser.h>
 
 #include <catch2/catch.hpp>
-#include <chrono>
 
 #include "fetch/fixture_server.h"
 
@@ -121,10 +120,10 @@ TEST_CASE("documents that are not feeds fail with a reason", "[fetch][feed]") {
   CHECK_THROWS_WITH(parse_feed("   ", kBase), Catch::Contains("empty"));
 }
 
-TEST_CASE("an entity bomb fails quickly and small", "[fetch][feed]") {
-  const auto start = std::chrono::steady_clock::now();
+TEST_CASE("an entity bomb fails without being expanded", "[fetch][feed]") {
+  // Expanded, its title alone would be hundreds of gigabytes: a parser that
+  // expanded it would never get to the error.
   CHECK_THROWS_WITH(parse_feed(fixture("bomb.xml"), kBase), Catch::Contains("entity"));
-  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
 }
 
 TEST_CASE("external entities are neither loaded nor expanded", "[fetch][feed]") {

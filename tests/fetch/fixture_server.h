@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -36,8 +37,10 @@ class FixtureServer {
  public:
   explicit FixtureServer(const std::string& extra_args = "") {
     const std::string python = XINWEN_PYTHON;
-    if (python.empty()) {
-      why_ = "python3 was not found when the tests were configured";
+    if (python.empty() || access(python.c_str(), X_OK) != 0) {
+      why_ = python.empty() ? "python3 was not found when the tests were configured"
+                            : python + " (found when the tests were configured) is not there";
+      missing_python_ = true;
       return;
     }
     int out[2];
@@ -76,8 +79,10 @@ class FixtureServer {
   FixtureServer(const FixtureServer&) = delete;
   FixtureServer& operator=(const FixtureServer&) = delete;
 
-  // False (with a reason) when the server could not run: the test then skips.
+  // False (with a reason) when the server is not running.
   bool available() const { return port_ > 0; }
+  // True when that is because there is no python3 to run it: the test skips.
+  bool missing_python() const { return missing_python_; }
   const std::string& why_not() const { return why_; }
   std::string base() const { return "http://127.0.0.1:" + std::to_string(port_); }
   std::string url(const std::string& path) const { return base() + path; }
@@ -93,8 +98,18 @@ class FixtureServer {
   }
   pid_t pid_ = -1;
   int port_ = 0;
+  bool missing_python_ = false;
   std::string why_;
 };
+
+// Makes sure the server runs before a test uses it. Without python3 the test
+// is skipped (shown as such by CTest, never as passed); a server that python3
+// could not start fails the test, since something is broken.
+inline void require_server(const FixtureServer& server) {
+  if (server.available()) return;
+  if (server.missing_python()) skip_test(server.why_not());
+  FAIL(server.why_not());
+}
 
 // GETs a JSON document from the server (its /_stats or /_requests).
 inline nlohmann::json server_json(const FixtureServer& server, const std::string& path) {
@@ -107,13 +122,7 @@ inline nlohmann::json server_json(const FixtureServer& server, const std::string
   return out;
 }
 
-// Skips the rest of a test (with a message) when the server is unavailable.
-#define XINWEN_REQUIRE_SERVER(server)          \
-  do {                                         \
-    if (!(server).available()) {               \
-      WARN("skipped: " << (server).why_not()); \
-      return;                                  \
-    }                                          \
-  } while (0)
+// The form the tests use; see require_server.
+#define XINWEN_REQUIRE_SERVER(server) ::xinwen::test::require_server(server)
 
 }  // namespace xinwen::test

@@ -1,10 +1,14 @@
 // HttpClient against the local fixture server: limits, delays, retries,
 // timeouts, the size limit, compression, redirects, schemes and conditional
-// GET. Bounds on time are loose: the machine may be busy.
+// GET. No check measures time: each says what happened (which requests reached
+// the server, with what outcome), so a busy machine cannot fail them.
 #include <xinwen/fetch/http_client.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "fetch/fixture_server.h"
 
@@ -41,10 +45,6 @@ HttpResponse get_one(const HttpOptions& options, const std::string& url) {
   return get_one(options, HttpRequest{url, "", "", ""});
 }
 
-double seconds_since(std::chrono::steady_clock::time_point t) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
-}
-
 }  // namespace
 
 TEST_CASE("transfers run in parallel up to the limits", "[fetch][http]") {
@@ -60,30 +60,57 @@ TEST_CASE("transfers run in parallel up to the limits", "[fetch][http]") {
       CHECK(r.ok());
       ++done;
     });
-  const auto start = std::chrono::steady_clock::now();
   client.run();
   CHECK(done == 9);
-  // Three at a time (the per-host limit): three waves of 400 ms, not nine.
-  CHECK(seconds_since(start) < 2.5);
-  CHECK(seconds_since(start) > 1.1);
+  // Three at a time (the per-host limit), never one by one nor all nine: each
+  // answer takes 400 ms, so the first three overlap at the server.
   CHECK(test::server_json(server, "/_stats")["max_active"] == 3);
 }
 
 TEST_CASE("the per-host delay spaces requests to one host", "[fetch][http]") {
   FixtureServer server;
   XINWEN_REQUIRE_SERVER(server);
-  HttpOptions o = quick();
-  o.host_delay = 300ms;
-  HttpClient client(o);
-  for (int i = 0; i < 3; ++i)
-    client.get(HttpRequest{server.url("/static/empty.xml"), "", "", ""}, [](HttpResponse&& r) { CHECK(r.ok()); });
-  const auto start = std::chrono::steady_clock::now();
-  client.run();
-  CHECK(seconds_since(start) >= 0.59);
-  nlohmann::json log = test::server_json(server, "/_requests");
-  REQUIRE(log.size() >= 3);
-  CHECK(log[1]["time"].get<double>() - log[0]["time"].get<double>() >= 0.25);
-  CHECK(log[2]["time"].get<double>() - log[1]["time"].get<double>() >= 0.25);
+  // 127.0.0.1 and localhost are two hosts to the client, one server here.
+  const std::string other_host = "http://localhost:" + server.base().substr(server.base().rfind(':') + 1);
+  SECTION("a second request to a host waits out the delay while other hosts go on") {
+    HttpOptions o = quick();
+    o.host_delay = std::chrono::minutes(30);  // far beyond the test's life
+    o.max_per_host = 2;
+    HttpClient client(o);
+    int first_host_done = 0;
+    bool other_host_done = false;
+    for (int i = 0; i < 2; ++i)
+      client.get(HttpRequest{server.url("/static/empty.xml?n=" + std::to_string(i)), "", "", ""},
+                 [&](HttpResponse&& r) {
+                   CHECK(r.ok());
+                   ++first_host_done;
+                 });
+    // Slow, so that a second request to the first host, were it sent at
+    // once, would be answered before this one.
+    client.get(HttpRequest{other_host + "/slow?ms=300", "", "", ""}, [&](HttpResponse&& r) {
+      CHECK(r.ok());
+      other_host_done = true;
+    });
+    client.run([&] { return first_host_done > 0 && other_host_done; });
+    CHECK(first_host_done == 1);
+    CHECK(other_host_done);
+    std::vector<std::string> paths;
+    for (const auto& r : test::server_json(server, "/_requests"))
+      if (r["path"].get<std::string>().rfind("/_", 0) != 0) paths.push_back(r["path"]);
+    std::sort(paths.begin(), paths.end());
+    CHECK(paths == std::vector<std::string>{"/slow?ms=300", "/static/empty.xml?n=0"});
+  }
+  SECTION("the requests that waited are sent, none dropped") {
+    HttpOptions o = quick();
+    o.host_delay = 50ms;
+    HttpClient client(o);
+    int ok = 0;
+    for (int i = 0; i < 3; ++i)
+      client.get(HttpRequest{server.url("/static/empty.xml"), "", "", ""}, [&](HttpResponse&& r) { ok += r.ok(); });
+    client.run();
+    CHECK(ok == 3);
+    CHECK(test::server_json(server, "/_stats")["requests"] == 3);
+  }
 }
 
 TEST_CASE("5xx answers are retried with backoff, 4xx never", "[fetch][http]") {
@@ -118,12 +145,13 @@ TEST_CASE("a slow server times out, and the timeout is retried", "[fetch][http]"
   HttpOptions o = quick();
   o.timeout = 300ms;
   o.retries = 1;
-  const auto start = std::chrono::steady_clock::now();
+  // The answer would come (as a feed) after 3 s: a client without the
+  // timeout gets it and fails these checks.
   HttpResponse r = get_one(o, server.url("/slow?ms=3000"));
   CHECK(r.error == HttpError::kTimeout);
+  CHECK(r.status == 0);
   CHECK(r.attempts == 2);
   CHECK(r.body.empty());
-  CHECK(seconds_since(start) < 2.0);
 }
 
 TEST_CASE("a body over the limit aborts the transfer", "[fetch][http]") {
@@ -131,14 +159,13 @@ TEST_CASE("a body over the limit aborts the transfer", "[fetch][http]") {
   XINWEN_REQUIRE_SERVER(server);
   HttpOptions o = quick();
   o.max_bytes = 100000;
-  // Without a Content-Length: counted as it arrives, stopped at the limit.
-  const auto start = std::chrono::steady_clock::now();
+  // Without a Content-Length: counted as it arrives, stopped at the limit
+  // (a few hundred kB of the 200 MB offered).
   HttpResponse chunked = get_one(o, server.url("/big?bytes=200000000&chunked=1"));
   CHECK(chunked.error == HttpError::kTooLarge);
   CHECK(chunked.body.empty());
   CHECK(chunked.bytes < 400000);
   CHECK(chunked.attempts == 1);
-  CHECK(seconds_since(start) < 3.0);
   // With one: refused before the body.
   HttpResponse sized = get_one(o, server.url("/big?bytes=200000000"));
   CHECK(sized.error == HttpError::kTooLarge);
@@ -236,10 +263,16 @@ TEST_CASE("stopping abandons transfers without calling back", "[fetch][http]") {
   HttpClient client(quick());
   bool called = false;
   client.get(HttpRequest{server.url("/slow?ms=3000"), "", "", ""}, [&](HttpResponse&&) { called = true; });
-  const auto start = std::chrono::steady_clock::now();
-  client.run([&] { return seconds_since(start) > 0.2; });
+  // Stop once the server holds the request: run() returns without waiting
+  // for the answer, and the callback never runs.
+  client.run([&] { return test::server_json(server, "/_stats")["requests"] == 1; });
   CHECK_FALSE(called);
-  CHECK(seconds_since(start) < 1.5);
+  // The client is usable again, with nothing left over from the abandoned transfer.
+  bool next_ok = false;
+  client.get(HttpRequest{server.url("/static/empty.xml"), "", "", ""}, [&](HttpResponse&& r) { next_ok = r.ok(); });
+  client.run();
+  CHECK(next_ok);
+  CHECK_FALSE(called);
 }
 
 TEST_CASE("callbacks may queue more requests", "[fetch][http]") {

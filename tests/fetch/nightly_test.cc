@@ -81,10 +81,7 @@ TEST_CASE("nightly: exit status follows the feeds, and the log has one line per 
 }
 
 TEST_CASE("nightly: compaction swaps the database while searches continue", "[fetch][nightly][compact]") {
-  if (!have_xapian_tools()) {
-    WARN("skipped: xapian-compact or xapian-delve is not installed (package xapian-tools)");
-    return;
-  }
+  if (!have_xapian_tools()) test::skip_test("xapian-compact or xapian-delve is not installed (package xapian-tools)");
   FixtureServer server("--bench-items 120");
   XINWEN_REQUIRE_SERVER(server);
   TempDir t;
@@ -133,10 +130,7 @@ TEST_CASE("nightly: compaction swaps the database while searches continue", "[fe
 }
 
 TEST_CASE("nightly: a plain directory database is converted at its first compaction", "[fetch][nightly][compact]") {
-  if (!have_xapian_tools()) {
-    WARN("skipped: xapian-compact or xapian-delve is not installed (package xapian-tools)");
-    return;
-  }
+  if (!have_xapian_tools()) test::skip_test("xapian-compact or xapian-delve is not installed (package xapian-tools)");
   FixtureServer server;
   XINWEN_REQUIRE_SERVER(server);
   TempDir t;

@@ -661,13 +661,13 @@ TEST_CASE("beyond the workers and the queue, requests get 503 at once", "[server
   }
   REQUIRE(first_answer.rfind("HTTP/1.1 200", 0) == 0);
 
-  auto t0 = std::chrono::steady_clock::now();
+  // Refused while the worker is held: had it been queued instead, it would
+  // have waited for the worker (the kept-alive connection ends after 3 s,
+  // within the client's 15 s) and been answered 200.
   Reply busy = get(s.port(), "/api/search?q=nvidia");
-  double waited = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   CHECK(busy.status == 503);
   CHECK(busy.header("Retry-After") == "1");
   CHECK(busy.j()["error"].get<std::string>().find("busy") != std::string::npos);
-  CHECK(waited < 1.0);  // answered, not queued until the worker is free
 
   close(fd);  // the worker is free again once it sees the close
   status = 0;
