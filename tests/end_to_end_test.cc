@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include <xinwen/readers.h>
 #include <xinwen/errors.h>
@@ -246,4 +247,75 @@ TEST_CASE("analyze shows each word, its position and how it is indexed", "[e2e][
   CHECK(plain.out.find("deepseek") != std::string::npos);
   CHECK(plain.out.find("han n-grams: 股价 价") != std::string::npos);
   CHECK(run(search_bin() + " analyze").status == 2);
+}
+
+TEST_CASE("--help lists every mode, and help shows the defaults the options really have", "[e2e][cli]") {
+  RunResult help = run(search_bin() + " --help");
+  CHECK(help.status == 0);
+  for (const char* mode : {"analyze", "suggest", "batch", "segment", "serve"}) {
+    INFO(mode);
+    CHECK(help.out.find("\n  " + std::string(mode) + " ") != std::string::npos);
+  }
+  // SearchRequest's limit of 10, shown from the struct the option writes to.
+  auto option_line = [](const std::string& text, const std::string& option) {
+    std::size_t at = text.find(option);
+    return at == std::string::npos ? std::string() : text.substr(at, text.find('\n', at) - at);
+  };
+  CHECK(option_line(help.out, "--limit").find("=10") != std::string::npos);
+  CHECK(option_line(help.out, "--sort").find("=relevance") != std::string::npos);
+  RunResult serve = run(search_bin() + " serve --help");
+  CHECK(serve.status == 0);
+  CHECK(option_line(serve.out, "--threads").find("=32") != std::string::npos);
+  CHECK(option_line(serve.out, "--listen").find("=127.0.0.1:8080") != std::string::npos);
+  CHECK(run(search_bin() + " analyze --help").status == 0);
+}
+
+TEST_CASE("bad options and missing arguments exit 2 in every mode", "[e2e][cli]") {
+  const std::string db = sample_db();
+  CHECK(run(search_bin() + " --db " + db + " --no-such-option nvidia").status == 2);
+  CHECK(run(search_bin() + " --db " + db + " --limit many nvidia").status == 2);
+  CHECK(run(search_bin() + " --db " + db + " --sort newest nvidia").status == 2);
+  CHECK(run(search_bin() + " --db " + db).status == 2);  // no query
+  CHECK(run(search_bin() + " nvidia").status == 2);      // no database
+  CHECK(run(search_bin()).status == 2);
+  CHECK(run(search_bin() + " analyze --no-such-option text").status == 2);
+  CHECK(run(search_bin() + " suggest nv").status == 2);
+  CHECK(run(search_bin() + " batch --db " + db + " --limit x </dev/null").status == 2);
+  CHECK(run(search_bin() + " serve --db " + db + " --no-such-option").status == 2);
+  RunResult bad = run(search_bin() + " --db " + db + " --no-such-option nvidia");
+  CHECK(bad.err.find("--no-such-option") != std::string::npos);
+}
+
+TEST_CASE("a mode is named first: later, mode names are words of the query", "[e2e][cli]") {
+  // Searching for the word "serve" must not start a server.
+  RunResult r = run(search_bin() + " --db " + sample_db() + " --json serve");
+  REQUIRE(r.status == 0);
+  CHECK(json::parse(r.out)["query"] == "serve");
+  r = run(search_bin() + " --db " + sample_db() + " --json chips analyze");
+  REQUIRE(r.status == 0);
+  CHECK(json::parse(r.out)["query"] == "chips analyze");
+  // And the text of a mode may be the name of another mode.
+  r = run(search_bin() + " analyze --json suggest");
+  REQUIRE(r.status == 0);
+  CHECK(json::parse(r.out)["tokens"][0]["token"] == "suggest");
+}
+
+TEST_CASE("suggest, batch and segment answer as before", "[e2e][cli]") {
+  RunResult s = run(search_bin() + " suggest --db " + sample_db() + " -n 3 nv");
+  REQUIRE(s.status == 0);
+  CHECK(s.out.find("nvidia\n") != std::string::npos);
+  RunResult b = run("printf '%s\\n' '{\"q\":\"nvidia\"}' '{\"q\":\"nvidia\",\"limit\":1}' '{\"q\":\"x\",\"sort\":\"bad\"}' | " +
+                    search_bin() + " batch --db " + sample_db() + " --limit 2");
+  REQUIRE(b.status == 0);
+  std::istringstream lines(b.out);
+  std::string line;
+  std::vector<json> answers;
+  while (std::getline(lines, line)) answers.push_back(json::parse(line));
+  REQUIRE(answers.size() == 3);
+  CHECK(answers[0]["ids"].size() == 2);  // the --limit of the command line
+  CHECK(answers[1]["ids"].size() == 1);  // the limit of the line
+  CHECK(answers[2]["error"].get<std::string>().find("relevance or date") != std::string::npos);
+  RunResult seg = run("echo 'Nvidia 股價創新高' | " + search_bin() + " segment");
+  REQUIRE(seg.status == 0);
+  CHECK(seg.out.rfind("Nvidia ", 0) == 0);
 }

@@ -13,6 +13,7 @@
 
 #include <xinwen/db.h>
 #include <xinwen/query.h>
+#include <xinwen/snippet.h>
 
 namespace xinwen {
 
@@ -30,14 +31,6 @@ struct SearchRequest {
   std::size_t snippet_chars = 160;    // code points of context in a snippet
   bool snippets = true;               // cut a snippet for each hit
   bool stored_fields = true;          // false: hits carry only id and score
-};
-
-// A snippet: pieces of text, each marked as a match or not.
-struct Snippet {
-  std::vector<std::pair<std::string, bool>> parts;
-  std::string html() const;  // HTML-escaped, matches in <mark>...</mark>
-  std::string plain() const;
-  std::string ansi() const;  // matches in bold, for terminals
 };
 
 struct Hit {

@@ -7,7 +7,9 @@
 // Connections beyond the workers and a bounded wait queue are answered with
 // 503 at once instead of waiting without end. Answers are kept in a small
 // cache keyed by the request and the database's revision, so a new commit
-// is never answered from the cache.
+// is never answered from the cache. Used by `xinwen-search serve`, which owns
+// the command line, and by the HTTP tests; HttpServer::stop() may be called
+// from any thread, everything else from the thread that made the server.
 #pragma once
 
 #include <cstddef>
@@ -73,13 +75,18 @@ class HttpServer {
   std::unique_ptr<Impl> impl_;
 };
 
-// Where the page's files are when --static is not given: the source folder
+// Where the page's files are when none are named: the source folder
 // named at build time if it still exists, else a "static" folder beside the
 // program or under ../share/xinwen/. Empty if none is found.
 std::string default_static_dir();
 
-// Parses the serve command's arguments (argv[0] is "serve") and runs the
-// server until it is stopped. Returns the process exit status.
-int run_server_command(int argc, char** argv);
+// Runs a server for options until SIGINT or SIGTERM, as `xinwen-search serve`
+// does: logs the database it found (or warns, and answers 503 until it can be
+// opened) and whether the page's folder has an index.html, prints
+// "xinwen-search: listening on http://HOST:PORT/" on standard output once it
+// accepts connections, and "stopped" on standard error at the end. Blocks
+// SIGINT and SIGTERM in the calling thread (and so in the threads it starts).
+// Throws EnvironmentError if the address is unusable; returns kExitOk.
+int serve(const ServerOptions& options);
 
 }  // namespace xinwen

@@ -1,0 +1,68 @@
+// xinwen-search batch --db DIR: JSON Lines queries on standard input, one
+// JSON line out per query, for the benchmark (scripts/bench_lib/engines.py).
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+
+namespace xinwen {
+namespace {
+
+struct BatchCommand {
+  std::string db;
+  SearchRequest defaults;  // what a query line does not say
+};
+
+int run_batch(const BatchCommand& c) {
+  using nlohmann::json;
+  Searcher searcher(c.db);
+  std::string line;
+  while (std::getline(std::cin, line)) {
+    if (line.empty()) continue;
+    auto t0 = std::chrono::steady_clock::now();
+    json out;
+    try {
+      json in = json::parse(line);
+      SearchRequest req = c.defaults;
+      req.query = in.value("q", "");
+      req.limit = in.value("limit", c.defaults.limit);
+      req.offset = in.value("offset", c.defaults.offset);
+      req.sort = parse_sort(in.value("sort", sort_name(c.defaults.sort)));
+      req.from = in.value("from", "");
+      req.to = in.value("to", "");
+      if (in.contains("source")) req.sources.push_back(in["source"].get<std::string>());
+      if (in.contains("lang")) req.langs.push_back(in["lang"].get<std::string>());
+      // Ids only, as the other engines of the benchmark answer, unless asked.
+      req.snippets = in.value("snippets", false);
+      req.stored_fields = req.snippets;
+      SearchResponse r = searcher.search(req);
+      json ids = json::array();
+      for (const Hit& h : r.hits) ids.push_back(h.id);
+      out = {{"total", r.total}, {"ids", ids}};
+    } catch (const std::exception& e) {
+      out = {{"error", e.what()}, {"ids", json::array()}};
+    }
+    out["ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    std::cout << out.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Mode add_batch_command(CLI::App& app) {
+  auto c = std::make_shared<BatchCommand>();
+  CLI::App* sub = app.add_subcommand(
+      "batch",
+      "JSON Lines queries on stdin, one JSON line out per query:\n"
+      "in  {\"q\":..., \"limit\":10, \"source\":..., \"from\":..., \"to\":..., \"sort\":\"relevance|date\",\n"
+      "     \"snippets\": false (true: also fetch the articles and cut snippets)}\n"
+      "out {\"ms\":0.4, \"total\":12, \"ids\":[...]}  or  {\"ms\":..., \"error\":..., \"ids\":[]}");
+  sub->add_option("--db", c->db, "Database")->required();
+  sub->add_option("--limit", c->defaults.limit, "Results per query that gives no limit");
+  return {sub, [c] { return run_batch(*c); }};
+}
+
+}  // namespace xinwen

@@ -1,0 +1,53 @@
+// The modes of xinwen-search, one file each (search_command.cc for the
+// default, then analyze_, suggest_, batch_, segment_ and serve_command.cc).
+// Each add_* function declares its options on the program's CLI::App, bound
+// to an options struct it keeps alive, and returns what runs the mode once
+// the command line is parsed. --help shows each option's default as the
+// struct holds it (main.cc captures them all); lists, empty by default, clear
+// theirs. Program code, used by main.cc on one thread.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <xinwen/errors.h>
+#include <xinwen/search.h>
+
+namespace xinwen {
+
+// Where a mode's options are (a subcommand; for search, the program's option
+// group) and what runs the mode.
+struct Mode {
+  CLI::App* command = nullptr;
+  std::function<int()> run;
+};
+
+Mode add_search_options(CLI::App& app);  // the default, without a subcommand
+Mode add_analyze_command(CLI::App& app);
+Mode add_suggest_command(CLI::App& app);
+Mode add_batch_command(CLI::App& app);
+Mode add_segment_command(CLI::App& app);
+Mode add_serve_command(CLI::App& app);
+
+// The words of a command line as one string, one space between them.
+inline std::string join_words(const std::vector<std::string>& words) {
+  std::string q;
+  for (const std::string& w : words) {
+    if (!q.empty()) q += ' ';
+    q += w;
+  }
+  return q;
+}
+
+inline const char* sort_name(SortOrder s) { return s == SortOrder::kDate ? "date" : "relevance"; }
+
+// "relevance" or "date"; throws UsageError otherwise.
+inline SortOrder parse_sort(const std::string& s) {
+  if (s == "relevance") return SortOrder::kRelevance;
+  if (s == "date") return SortOrder::kDate;
+  throw UsageError("--sort must be relevance or date, not \"" + s + "\"");
+}
+
+}  // namespace xinwen

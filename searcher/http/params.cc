@@ -1,0 +1,73 @@
+#include "params.h"
+
+#include <algorithm>
+#include <functional>
+
+#include <xinwen/errors.h>
+
+namespace xinwen {
+
+std::size_t int_param(const httplib::Request& req, const char* name, std::size_t fallback) {
+  if (!req.has_param(name)) return fallback;
+  std::string v = req.get_param_value(name);
+  if (v.empty()) return fallback;
+  if (v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+    throw UsageError(std::string(name) + " must be a whole number");
+  return static_cast<std::size_t>(std::stoul(v));
+}
+
+std::vector<std::string> list_param(const httplib::Request& req, const char* name) {
+  std::vector<std::string> out;
+  std::size_t n = req.get_param_value_count(name);
+  for (std::size_t i = 0; i < n; ++i) {
+    std::string v = req.get_param_value(name, i);
+    if (!v.empty()) out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::string query_param(const httplib::Request& req, const ServerOptions& opt) {
+  std::string q = req.get_param_value("q");
+  if (q.size() > opt.max_query_bytes)
+    throw UsageError("q is too long: the limit is " + std::to_string(opt.max_query_bytes) + " bytes");
+  return q;
+}
+
+SearchRequest search_params(const httplib::Request& req, const ServerOptions& opt) {
+  SearchRequest sr;
+  sr.query = query_param(req, opt);
+  std::size_t size = int_param(req, "size", std::min(opt.default_page_size, opt.max_page_size));
+  if (size < 1 || size > opt.max_page_size)
+    throw UsageError("size must be from 1 to " + std::to_string(opt.max_page_size));
+  std::size_t page = int_param(req, "page", 1);
+  if (page < 1 || page > opt.max_page) throw UsageError("page must be from 1 to " + std::to_string(opt.max_page));
+  sr.limit = size;
+  sr.offset = (page - 1) * size;
+  std::string sort = req.get_param_value("sort");
+  if (sort.empty() || sort == "relevance")
+    sr.sort = SortOrder::kRelevance;
+  else if (sort == "date")
+    sr.sort = SortOrder::kDate;
+  else
+    throw UsageError("sort must be relevance or date");
+  sr.sources = list_param(req, "source");
+  sr.langs = list_param(req, "lang");
+  if (sr.sources.size() > 20 || sr.langs.size() > 20) throw UsageError("too many source or lang filters");
+  for (const auto& v : {std::cref(sr.sources), std::cref(sr.langs)})
+    for (const std::string& s : v.get())
+      if (s.size() > 200) throw UsageError("a source or lang filter is too long");
+  sr.from = req.get_param_value("from");
+  sr.to = req.get_param_value("to");
+  if (sr.from.size() > 10 || sr.to.size() > 10) throw UsageError("from and to are dates: YYYY-MM-DD");
+  std::string facets = req.get_param_value("facets");
+  sr.facets = !(facets == "0" || facets == "false");
+  return sr;
+}
+
+std::size_t suggest_count(const httplib::Request& req, const ServerOptions& opt) {
+  std::size_t n = int_param(req, "n", 8);
+  if (n < 1 || n > opt.max_suggestions) throw UsageError("n must be from 1 to " + std::to_string(opt.max_suggestions));
+  return n;
+}
+
+}  // namespace xinwen

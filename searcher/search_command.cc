@@ -1,0 +1,82 @@
+// xinwen-search [--db DIR] [options] [--] QUERY...: ranked search, printed
+// for people (bold matches on a terminal) or as one JSON object.
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+
+namespace xinwen {
+namespace {
+
+struct SearchCommand {
+  std::string db;
+  SearchRequest request;
+  std::vector<std::string> words;
+  bool json = false;
+};
+
+int run_search(SearchCommand& c) {
+  c.request.query = join_words(c.words);
+  Searcher searcher(c.db);
+  SearchResponse r = searcher.search(c.request);
+  if (c.json) {
+    std::cout << to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+    return kExitOk;
+  }
+  const bool tty = isatty(STDOUT_FILENO);
+  if (r.hits.empty()) {
+    std::printf("No results for %s\n", r.query.c_str());
+    return kExitOk;
+  }
+  std::printf("About %u results for %s\n\n", r.total, r.query.c_str());
+  std::size_t rank = r.offset;
+  for (const Hit& h : r.hits) {
+    ++rank;
+    std::string title = h.title.empty() ? "(untitled)" : h.title;
+    if (tty)
+      std::printf("%zu. \033[1m%s\033[0m\n", rank, title.c_str());
+    else
+      std::printf("%zu. %s\n", rank, title.c_str());
+    std::string meta;
+    for (const std::string* part : {&h.source, &h.published, &h.url}) {
+      if (part->empty()) continue;
+      if (!meta.empty()) meta += " · ";
+      meta += part == &h.published ? part->substr(0, 10) : *part;
+    }
+    if (!meta.empty()) std::printf("   %s\n", meta.c_str());
+    std::string snippet = tty ? h.snippet.ansi() : h.snippet.plain();
+    if (!snippet.empty()) std::printf("   %s\n", snippet.c_str());
+    std::printf("\n");
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+Mode add_search_options(CLI::App& app) {
+  auto c = std::make_shared<SearchCommand>();
+  SearchRequest& r = c->request;
+  CLI::Option_group* g = app.add_option_group("Search", "Searching, when no mode is named");
+  g->add_option("--db", c->db, "Database directory or stub file")->required();
+  g->add_option("-n,--limit", r.limit, "Results per page");
+  g->add_option("--offset", r.offset, "Results to skip");
+  g->add_option_function<std::string>(
+       "--sort", [c](const std::string& s) { c->request.sort = parse_sort(s); },
+       "Order: relevance, or date (newest first)")
+      ->check(CLI::IsMember({"relevance", "date"}))
+      ->default_str(sort_name(r.sort));
+  g->add_option("--from", r.from, "Published on or after YYYY-MM-DD");
+  g->add_option("--to", r.to, "Published on or before YYYY-MM-DD");
+  g->add_option("--source", r.sources, "Only this source (repeatable)")->default_str("");
+  g->add_option("--lang", r.langs, "Only this language (repeatable)")->default_str("");
+  g->add_flag("--facets", r.facets, "Also count results by source and month (JSON)");
+  g->add_flag("--json", c->json, "Print one JSON object");
+  g->add_option("query", c->words, "The query; put -- first if it starts with a dash")->required()->default_str("");
+  return {g, [c] { return run_search(*c); }};
+}
+
+}  // namespace xinwen
