@@ -81,7 +81,42 @@ void read_one_file(const fs::path& p, Format format, const std::string& name, co
   sink(std::move(r));
 }
 
+// The files of a folder that read_paths reads, in the order it reads them;
+// ec is set if the walk stopped early.
+std::vector<fs::path> files_in_folder(const fs::path& folder, std::error_code& ec) {
+  std::vector<fs::path> files;
+  for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (it->is_regular_file() && format_of(it->path()) != Format::kUnknown && it->path().filename().string()[0] != '.')
+      files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 }  // namespace
+
+std::optional<std::uint64_t> input_size(const std::vector<std::string>& paths) {
+  std::uint64_t total = 0;
+  for (const std::string& arg : paths) {
+    if (arg == "-") return std::nullopt;
+    std::error_code ec;
+    auto status = fs::status(arg, ec);
+    if (ec || !fs::exists(status)) continue;  // read_paths rejects it without reading
+    if (fs::is_directory(status)) {
+      for (const fs::path& f : files_in_folder(arg, ec)) {
+        std::uintmax_t size = fs::file_size(f, ec);
+        if (!ec) total += size;
+      }
+    } else if (fs::is_regular_file(status)) {
+      std::uintmax_t size = fs::file_size(arg, ec);
+      if (!ec && format_of(arg) != Format::kUnknown) total += size;
+    } else {
+      return std::nullopt;  // a FIFO, a terminal or a device: no size before the end
+    }
+  }
+  return total;
+}
 
 void read_json_lines(std::istream& in, const std::string& name, const RecordSink& sink) {
   std::string line;
@@ -251,15 +286,8 @@ void read_paths(const std::vector<std::string>& paths, const RecordSink& sink) {
       continue;
     }
     if (fs::is_directory(status)) {
-      std::vector<fs::path> files;
-      for (auto it = fs::recursive_directory_iterator(p, fs::directory_options::skip_permission_denied, ec);
-           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-        if (it->is_regular_file() && format_of(it->path()) != Format::kUnknown &&
-            it->path().filename().string()[0] != '.')
-          files.push_back(it->path());
-      }
+      std::vector<fs::path> files = files_in_folder(p, ec);
       if (ec) sink(Record{arg, ArticleOutcome{std::nullopt, "cannot read folder: " + ec.message(), {}}, 0});
-      std::sort(files.begin(), files.end());
       for (const fs::path& f : files) read_one_file(f, format_of(f), f.string(), sink);
       continue;
     }

@@ -1,5 +1,6 @@
 // xinwen-index as a user runs it: idempotent re-adds, bad records, a killed
-// run, parallel loading, delete, stats and the schema version check.
+// run, parallel loading (and the Loader that chooses it), delete, stats, the
+// schema version check and the command line itself.
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include <xinwen/load.h>
 #include <xinwen/writer.h>
 #include <xinwen/schema.h>
 #include <xinwen/search.h>
@@ -250,4 +252,79 @@ TEST_CASE("a one-character Han query finds the character anywhere, at the end of
   std::set<std::string> found;
   for (const Hit& h : s.search(req).hits) found.insert(h.id);
   CHECK(found == std::set<std::string>{"end", "start", "both", "alone"});
+}
+
+TEST_CASE("Loader: parallel for a new folder, one writer with a note otherwise", "[indexer]") {
+  TempDir t;
+  Article a;
+  a.id = "one";
+  a.title = "A title";
+  a.body = "A body of text.";
+  {
+    LoadCounters counters;
+    Loader fresh(t / "fresh", 2, {}, &counters);
+    CHECK(fresh.parallel());
+    CHECK(fresh.note().empty());
+    fresh.add(a);
+    fresh.finish();
+    CHECK(counters.added == 1);
+  }
+  {
+    LoadCounters counters;
+    Loader full(t / "fresh", 2, {}, &counters);
+    CHECK_FALSE(full.parallel());
+    CHECK(full.note().find("already has articles; adding with one writer") != std::string::npos);
+    full.add(a);
+    full.finish();
+    CHECK(counters.unchanged == 1);
+  }
+  {
+    // One job asked for: one writer, and nothing to explain.
+    LoadCounters counters;
+    Loader single(t / "single", 1, {}, &counters);
+    CHECK_FALSE(single.parallel());
+    CHECK(single.note().empty());
+  }
+  // A stub file naming an empty database: the shards and their merge need a folder.
+  spit(t / "stub", "auto empty\n");
+  { Xapian::WritableDatabase(t / "empty", Xapian::DB_CREATE); }
+  LoadCounters counters;
+  Loader stub(t / "stub", 2, {}, &counters);
+  CHECK_FALSE(stub.parallel());
+  CHECK(stub.note().find("stub") != std::string::npos);
+}
+
+TEST_CASE("xinwen-index --help lists every subcommand, fetch included", "[indexer][cli]") {
+  RunResult r = run(index_bin() + " --help");
+  CHECK(r.status == 0);
+  for (const char* sub : {"add", "delete", "stats", "fetch"}) {
+    INFO(sub << "\n" << r.out);
+    CHECK(r.out.find(std::string("\n  ") + sub + " ") != std::string::npos);
+  }
+}
+
+TEST_CASE("help shows the defaults the options really have", "[indexer][cli]") {
+  // The batch size of fetch was documented as 2000 while 500 was used.
+  RunResult fetch = run(index_bin() + " fetch --help");
+  CHECK(fetch.status == 0);
+  INFO(fetch.out);
+  const std::size_t batch = fetch.out.find("--batch-size");
+  REQUIRE(batch != std::string::npos);
+  CHECK(fetch.out.substr(batch, fetch.out.find('\n', batch) - batch).find("=500") != std::string::npos);
+  CHECK(fetch.out.find("--host-delay INT:INT in [0 - 600000]=500") != std::string::npos);
+  CHECK(fetch.out.find("=xinwen-fetch/0.1") != std::string::npos);
+  RunResult add = run(index_bin() + " add --help");
+  CHECK(add.status == 0);
+  CHECK(add.out.find("=500") != std::string::npos);
+}
+
+TEST_CASE("a bad option, a missing subcommand or a missing argument exits 2", "[indexer][cli]") {
+  TempDir t;
+  CHECK(run(index_bin() + " add --no-such-option --db " + t / "db" + " " + samples_dir()).status == 2);
+  CHECK(run(index_bin() + " fetch --no-such-option --db " + t / "db" + " --sources /dev/null").status == 2);
+  CHECK(run(index_bin() + " add --jobs 0 --db " + t / "db" + " " + samples_dir()).status == 2);
+  CHECK(run(index_bin()).status == 2);
+  CHECK(run(index_bin() + " frobnicate").status == 2);
+  CHECK(run(index_bin() + " add " + samples_dir()).status == 2);
+  CHECK_FALSE(std::filesystem::exists(t / "db"));
 }

@@ -5,8 +5,10 @@
 // one can be reported precisely; a bad record never stops the others.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <istream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +26,12 @@ using RecordSink = std::function<void(Record&&)>;
 
 // Reads every path in order. Unreadable paths yield a rejected record.
 void read_paths(const std::vector<std::string>& paths, const RecordSink& sink);
+
+// The bytes read_paths(paths) will read, from the sizes of the files alone
+// (nothing is opened): the total a progress display counts Record::bytes
+// against. nullopt when a path is standard input or a FIFO, whose size is
+// known only at its end.
+std::optional<std::uint64_t> input_size(const std::vector<std::string>& paths);
 
 // JSON Lines from a stream; name is used in origins.
 void read_json_lines(std::istream& in, const std::string& name, const RecordSink& sink);

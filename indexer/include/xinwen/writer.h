@@ -82,8 +82,8 @@ struct LoadCounters {
 // thread analyzes and writes its own shard (articles are routed by id, so a
 // repeated id still replaces), then the shards are merged with Xapian's
 // compactor and swapped in. Shard 0 is the database itself, so a killed load
-// leaves it usable at its last commit. produce() is called on the calling
-// thread and hands articles to submit() until it returns.
+// leaves it usable at its last commit. submit() and finish() are called from
+// one thread. Loader (xinwen/load.h) decides when a load can use it.
 class ParallelLoader {
  public:
   ParallelLoader(const std::string& path, unsigned jobs, IndexerOptions options, LoadCounters* counters);

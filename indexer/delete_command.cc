@@ -1,0 +1,45 @@
+// `xinwen-index delete`: removes articles by id.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <xinwen/errors.h>
+#include <xinwen/writer.h>
+#include "commands.h"
+
+namespace xinwen::cli {
+namespace {
+
+struct DeleteArgs {
+  std::string db;
+  std::vector<std::string> ids;
+};
+
+int run_delete(const DeleteArgs& args) {
+  Indexer indexer(args.db);
+  std::size_t removed = 0, missing = 0;
+  for (const std::string& id : args.ids) {
+    if (indexer.remove(id)) {
+      ++removed;
+    } else {
+      ++missing;
+      std::fprintf(stderr, "xinwen-index: no article with id %s\n", id.c_str());
+    }
+  }
+  indexer.finish();
+  std::printf("deleted %zu, not found %zu\n", removed, missing);
+  return missing ? kExitRejected : kExitOk;
+}
+
+}  // namespace
+
+Command add_delete_command(CLI::App& app) {
+  auto args = std::make_shared<DeleteArgs>();
+  CLI::App* del = app.add_subcommand("delete", "Delete articles by id");
+  del->add_option("--db", args->db, "Database directory")->required();
+  del->add_option("ids", args->ids, "Article ids")->required()->default_str("");
+  return {del, [args] { return run_delete(*args); }};
+}
+
+}  // namespace xinwen::cli
