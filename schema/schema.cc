@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include <xinwen/article.h>
+#include <xinwen/canonical.h>
 #include <xinwen/errors.h>
 #include <xinwen/fold.h>
 
@@ -70,7 +71,10 @@ const Field* field_by_query_name(std::string_view query_name) {
 
 std::string boolean_term(const Field& field, std::string_view value) {
   std::string term(field.prefix);
-  std::string folded = field.folded ? fold_term(value) : std::string(value);
+  // Query filters (lang:zh-TW, --lang zh_TW) name languages as loosely as
+  // inputs do; stored values are canonical already, which this leaves alone.
+  std::string canonical = field.normalize == Normalize::kLanguage ? canonical_language(value) : std::string(value);
+  std::string folded = field.folded ? fold_term(canonical) : canonical;
   // Omega's rule: a value starting with a capital letter would run into the
   // prefix, so a colon separates them. Folded values are lower case, but a
   // value may begin with ':' or an upper-case letter outside ASCII's fold.

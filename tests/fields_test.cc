@@ -93,6 +93,15 @@ TEST_CASE("a zh-TW JSON Lines record is stored as zh-Hant and found by lang:zh-h
   CHECK(ids("lang:zh-Hans") == std::set<std::string>{"cn1"});
   CHECK(ids("lang:zh") == std::set<std::string>{"tw1", "cn1"});
   CHECK(ids("lang:en") == std::set<std::string>{"en1"});
+  // Filters name languages as loosely as inputs do.
+  CHECK(ids("lang:zh-TW") == std::set<std::string>{"tw1"});
+  CHECK(ids("lang:en-us") == std::set<std::string>{"en1"});
+  SearchRequest by_option;
+  by_option.query = "港";
+  by_option.langs = {"zh_HK"};
+  std::set<std::string> found;
+  for (const Hit& h : s.search(by_option).hits) found.insert(h.article.id);
+  CHECK(found == std::set<std::string>{"tw1"});
   SearchRequest req;
   req.query = "高雄";
   json j = to_json(s.search(req));

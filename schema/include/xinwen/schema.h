@@ -112,8 +112,9 @@ const Field* field_by_query_name(std::string_view query_name);
 // The field a Markdown front-matter key sets ("date" -> published); nullptr if none.
 const Field* field_by_front_matter_key(std::string_view key);
 
-// Boolean term for a field value: prefix + folded value; values longer than
-// Xapian's term limit are replaced by a stable hash, as Omega does for URLs.
+// Boolean term for a field value: prefix + folded value (a language tag made
+// canonical first, so the filter lang:zh-TW matches zh-Hant); values longer
+// than Xapian's term limit are replaced by a stable hash, as Omega does for URLs.
 std::string boolean_term(const Field& field, std::string_view value);
 
 // Longest term we generate, in bytes, prefix included (Xapian's limit is 245).
