@@ -14,6 +14,8 @@
 #include <sstream>
 #include <xinwen/c_handle.h>
 
+#include <xinwen/schema.h>
+
 namespace xinwen {
 namespace {
 
@@ -215,23 +217,20 @@ ArticleOutcome article_from_markdown(std::string_view text, const std::string& i
         for (const auto& kv : node) {
           std::string key = kv.first.as<std::string>();
           const YAML::Node& v = kv.second;
-          if (key == "title") a.title = yaml_text(v);
-          else if (key == "date" || key == "published" || key == "publishDate") a.published = yaml_text(v);
-          else if (key == "author" || key == "authors") a.author = yaml_text(v);
-          else if (key == "url" || key == "permalink") a.url = yaml_text(v);
-          else if (key == "id") a.id = yaml_text(v);
-          else if (key == "lang" || key == "language") a.lang = yaml_text(v);
-          else if (key == "source") a.source = yaml_text(v);
-          else if (key == "tags" || key == "categories") {
-            if (v.IsSequence()) {
-              for (const auto& t : v)
-                if (t.IsScalar()) a.tags.push_back(t.as<std::string>());
-            } else if (v.IsScalar()) {
-              a.tags.push_back(v.as<std::string>());
-            }
-          } else if (key == "draft" && v.IsScalar() && v.as<std::string>() == "true") {
+          if (key == "draft" && v.IsScalar() && v.as<std::string>() == "true") {
             out.error = "draft post (draft: true) is not indexed";
             return out;
+          }
+          const Field* f = field_by_front_matter_key(key);
+          if (f && f->list) {
+            if (v.IsSequence()) {
+              for (const auto& t : v)
+                if (t.IsScalar()) (a.*f->list).push_back(t.as<std::string>());
+            } else if (v.IsScalar()) {
+              (a.*f->list).push_back(v.as<std::string>());
+            }
+          } else if (f) {
+            a.*f->text = yaml_text(v);
           }
           // Other keys (slug, weight, layout...) belong to the site generator.
         }

@@ -2,13 +2,14 @@
 
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include <xinwen/analyzer.h>
 #include <xinwen/ascii.h>
 #include <xinwen/calendar.h>
-#include <xinwen/fold.h>
+#include <xinwen/canonical.h>
 #include <xinwen/schema.h>
 
 namespace xinwen {
@@ -27,57 +28,67 @@ bool read_digits(std::string_view s, std::size_t* i, int n, int* out) {
   return true;
 }
 
-// The values of one field of an article, as the schema table names it.
+// The values of one field of an article: none when it is empty.
 std::vector<std::string_view> field_values(const Article& a, const Field& f) {
-  auto one = [](const std::string& v) {
-    return v.empty() ? std::vector<std::string_view>{} : std::vector<std::string_view>{v};
-  };
-  if (f.name == "id") return one(a.id);
-  if (f.name == "url") return one(a.url);
-  if (f.name == "title") return one(a.title);
-  if (f.name == "body") return one(a.body);
-  if (f.name == "author") return one(a.author);
-  if (f.name == "source") return one(a.source);
-  if (f.name == "lang") return one(a.lang);
-  if (f.name == "published") return one(a.published);
-  if (f.name == "tags") return {a.tags.begin(), a.tags.end()};
+  if (f.list) return {(a.*f.list).begin(), (a.*f.list).end()};
+  const std::string& v = a.*f.text;
+  return v.empty() ? std::vector<std::string_view>{} : std::vector<std::string_view>{v};
+}
+
+// Puts one value into its canonical form (Field::normalize); returns why it
+// cannot be, or "".
+std::string normalize_value(const Field& f, std::string& v) {
+  v = clean_text(v);
+  if (f.normalize == Normalize::kKeepText) return {};
+  v = std::string(trim_ascii(v));
+  if (v.empty()) return {};
+  switch (f.normalize) {
+    case Normalize::kTime: {
+      auto t = normalize_time(v);
+      if (!t) return std::string(f.name) + " is not an ISO 8601 date: \"" + v.substr(0, 40) + "\"";
+      v = *t;
+      break;
+    }
+    case Normalize::kLanguage:
+      v = canonical_language(v);
+      break;
+    case Normalize::kTrim:
+    case Normalize::kKeepText:
+      break;
+  }
   return {};
 }
 
-std::string* string_field(Article& a, std::string_view name) {
-  if (name == "id") return &a.id;
-  if (name == "url") return &a.url;
-  if (name == "title") return &a.title;
-  if (name == "body") return &a.body;
-  if (name == "author") return &a.author;
-  if (name == "source") return &a.source;
-  if (name == "lang") return &a.lang;
-  if (name == "published") return &a.published;
-  return nullptr;
-}
-
-// The canonical form of a URL used as an id: scheme and host in lower case,
-// no fragment, no default port. Anything that does not look like an
-// http(s) URL is kept as it is.
-std::string canonical_url(std::string_view url) {
-  std::string u(url);
-  auto scheme_end = u.find("://");
-  if (scheme_end == std::string::npos) return u;
-  std::string scheme = u.substr(0, scheme_end);
-  for (char& c : scheme) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (scheme != "http" && scheme != "https") return u;
-  if (auto hash = u.find('#'); hash != std::string::npos) u.resize(hash);
-  std::size_t host_begin = scheme_end + 3;
-  std::size_t host_end = u.find_first_of("/?", host_begin);
-  if (host_end == std::string::npos) host_end = u.size();
-  std::string host = u.substr(host_begin, host_end - host_begin);
-  for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  const std::string default_port = scheme == "http" ? ":80" : ":443";
-  if (host.size() > default_port.size() && host.compare(host.size() - default_port.size(), default_port.size(), default_port) == 0)
-    host.resize(host.size() - default_port.size());
-  std::string rest = u.substr(host_end);
-  if (rest.empty()) rest = "/";
-  return scheme + "://" + host + rest;
+// Reads one JSON input value into its field; returns why it cannot, or "".
+std::string read_json_field(const Field& f, const json& v, Article& a) {
+  if (v.is_null()) return {};
+  if (f.list) {
+    auto& list = a.*f.list;
+    if (v.is_string()) {
+      list.push_back(v.get<std::string>());
+      return {};
+    }
+    if (v.is_array() && std::all_of(v.begin(), v.end(), [](const json& item) { return item.is_string(); })) {
+      for (const auto& item : v) list.push_back(item.get<std::string>());
+      return {};
+    }
+    return "field \"" + std::string(f.name) + "\" must be a string or an array of strings";
+  }
+  std::string& dst = a.*f.text;
+  if (v.is_string()) {
+    dst = v.get<std::string>();
+  } else if (f.shape == InputShape::kStringOrList && v.is_array()) {
+    for (const auto& n : v) {
+      if (!n.is_string()) continue;
+      if (!dst.empty()) dst += ", ";
+      dst += n.get<std::string>();
+    }
+  } else if (f.shape == InputShape::kStringOrInteger && v.is_number_integer()) {
+    dst = v.dump();
+  } else {
+    return "field \"" + std::string(f.name) + "\" must be a string";
+  }
+  return {};
 }
 
 }  // namespace
@@ -153,26 +164,22 @@ std::string clean_text(std::string_view text) {
 }
 
 std::string normalize_article(Article& a, std::vector<std::string>* /*warnings*/) {
-  for (std::string* s : {&a.id, &a.url, &a.title, &a.body, &a.published, &a.source, &a.lang, &a.author})
-    *s = clean_text(*s);
-  for (std::string* s : {&a.id, &a.url, &a.title, &a.published, &a.source, &a.lang, &a.author}) *s = std::string(trim_ascii(*s));
-  for (std::string& t : a.tags) t = std::string(trim_ascii(clean_text(t)));
-  std::erase_if(a.tags, [](const std::string& t) { return t.empty(); });
-
-  if (trim_ascii(a.title).empty() && trim_ascii(a.body).empty()) return "neither title nor body has text";
-  if (!a.published.empty()) {
-    auto t = normalize_time(a.published);
-    if (!t) return "published is not an ISO 8601 date: \"" + a.published.substr(0, 40) + "\"";
-    a.published = *t;
-  }
-  if (!a.lang.empty()) a.lang = fold_term(a.lang);
-  if (a.id.empty()) {
-    if (!a.url.empty()) {
-      a.id = canonical_url(a.url);
+  std::string error;
+  for (const Field& f : fields()) {
+    auto check = [&](std::string& v) {
+      std::string why = normalize_value(f, v);
+      if (error.empty()) error = std::move(why);
+    };
+    if (f.list) {
+      for (std::string& v : a.*f.list) check(v);
+      std::erase_if(a.*f.list, [](const std::string& v) { return v.empty(); });
     } else {
-      a.id = "sha:" + hash_hex(a.title + '\x1f' + a.body);
+      check(a.*f.text);
     }
   }
+  if (trim_ascii(a.title).empty() && trim_ascii(a.body).empty()) return "neither title nor body has text";
+  if (!error.empty()) return error;
+  if (a.id.empty()) a.id = a.url.empty() ? "sha:" + hash_hex(a.title + '\x1f' + a.body) : canonical_url(a.url);
   return {};
 }
 
@@ -184,43 +191,13 @@ ArticleOutcome article_from_json_value(const json& value) {
   }
   Article a;
   for (const auto& [key, v] : value.items()) {
-    if (key == "tags") {
-      if (v.is_string()) {
-        a.tags.push_back(v.get<std::string>());
-      } else if (v.is_array()) {
-        for (const auto& t : v) {
-          if (!t.is_string()) {
-            out.error = "field \"tags\" must be a string or an array of strings";
-            return out;
-          }
-          a.tags.push_back(t.get<std::string>());
-        }
-      } else if (!v.is_null()) {
-        out.error = "field \"tags\" must be a string or an array of strings";
-        return out;
-      }
-      continue;
-    }
-    std::string* dst = string_field(a, key);
-    if (!dst) {
+    const Field* f = field_by_name(key);
+    if (!f) {
       out.warnings.push_back("unknown field \"" + key + "\" ignored");
       continue;
     }
-    if (v.is_null()) continue;
-    if (v.is_string()) {
-      *dst = v.get<std::string>();
-    } else if (key == "author" && v.is_array()) {
-      for (const auto& n : v) {
-        if (!n.is_string()) continue;
-        if (!dst->empty()) *dst += ", ";
-        *dst += n.get<std::string>();
-      }
-    } else if (key == "id" && v.is_number_integer()) {
-      *dst = v.dump();
-    } else {
-      out.error = "field \"" + key + "\" must be a string";
-      return out;
-    }
+    out.error = read_json_field(*f, v, a);
+    if (!out.error.empty()) return out;
   }
   out.error = normalize_article(a, &out.warnings);
   if (out.error.empty()) out.article = std::move(a);
@@ -246,17 +223,13 @@ std::string id_term(std::string_view id) { return boolean_term(*field_by_name("i
 
 namespace {
 
-// The document data: the stored fields as one JSON object.
+// The document data: the stored fields as one JSON object, empty ones left out.
 std::string stored_data(const Article& a) {
   json data = json::object();
   for (const Field& f : fields()) {
     if (!f.stored) continue;
-    std::vector<std::string_view> values = field_values(a, f);
-    if (values.empty()) continue;
-    if (f.name == "tags")
-      data[std::string(f.name)] = a.tags;
-    else
-      data[std::string(f.name)] = std::string(values.front());
+    if (f.list && !(a.*f.list).empty()) data[std::string(f.name)] = a.*f.list;
+    if (f.text && !(a.*f.text).empty()) data[std::string(f.name)] = a.*f.text;
   }
   return data.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -280,8 +253,8 @@ Xapian::Document make_document(const Article& a, Analyzer& analyzer) {
       case FieldKind::kBoolean:
         for (std::string_view v : values) {
           doc.add_boolean_term(boolean_term(f, v));
-          // lang "zh-hant" also files under "zh", so lang:zh finds every Chinese article.
-          if (f.name == "lang") {
+          // A language also files under its primary subtag: lang:zh finds zh-Hans and zh-Hant.
+          if (f.normalize == Normalize::kLanguage) {
             auto dash = v.find('-');
             if (dash != std::string_view::npos) doc.add_boolean_term(boolean_term(f, v.substr(0, dash)));
           }
@@ -311,12 +284,15 @@ Article article_from_document(const Xapian::Document& doc) {
   Article a;
   json data = json::parse(doc.get_data(), nullptr, false);
   if (!data.is_object()) return a;
-  for (const auto& [key, v] : data.items()) {
-    if (key == "tags" && v.is_array()) {
-      for (const auto& t : v)
-        if (t.is_string()) a.tags.push_back(t.get<std::string>());
-    } else if (std::string* dst = string_field(a, key); dst && v.is_string()) {
-      *dst = v.get<std::string>();
+  for (const Field& f : fields()) {
+    if (!f.stored) continue;
+    auto it = data.find(std::string(f.name));
+    if (it == data.end()) continue;
+    if (f.list && it->is_array()) {
+      for (const auto& v : *it)
+        if (v.is_string()) (a.*f.list).push_back(v.get<std::string>());
+    } else if (f.text && it->is_string()) {
+      a.*f.text = it->get<std::string>();
     }
   }
   return a;

@@ -39,7 +39,7 @@ int run_batch(const BatchCommand& c) {
       req.stored_fields = req.snippets;
       SearchResponse r = searcher.search(req);
       json ids = json::array();
-      for (const Hit& h : r.hits) ids.push_back(h.id);
+      for (const Hit& h : r.hits) ids.push_back(h.article.id);
       out = {{"total", r.total}, {"ids", ids}};
     } catch (const std::exception& e) {
       out = {{"error", e.what()}, {"ids", json::array()}};

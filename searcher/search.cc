@@ -1,8 +1,11 @@
 #include <xinwen/search.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 
 #include <xinwen/article.h>
@@ -23,6 +26,11 @@ Xapian::Query filter_terms(const Field& field, const std::vector<std::string>& v
   return Xapian::Query(Xapian::Query::OP_OR, terms.begin(), terms.end());
 }
 
+constexpr std::array kFacetSpecs = {
+    FacetSpec{.name = "source", .slot = kSlotSource, .max = 50, .newest_first = false},
+    FacetSpec{.name = "month", .slot = kSlotMonth, .max = 1000, .newest_first = true},
+};
+
 std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy, std::size_t max) {
   std::vector<FacetCount> out;
   for (auto it = spy.values_begin(); it != spy.values_end(); ++it) {
@@ -35,6 +43,8 @@ std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy, std:
 }
 
 }  // namespace
+
+std::span<const FacetSpec> facet_specs() { return kFacetSpecs; }
 
 Searcher::Searcher(const std::string& path, SearcherOptions options)
     : path_(path), options_(options), db_(open_readable(path)), builder_(options.limits) {}
@@ -117,19 +127,12 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     // same terms: halve their sum to report the article's BM25 weight.
     if (pq.all_words && h.all_words) h.score = (h.score - kTierBonus) / 2;
     if (!req.stored_fields) {
-      h.id = doc.get_value(kSlotId);
+      h.article.id = doc.get_value(kSlotId);
       out.hits.push_back(std::move(h));
       continue;
     }
-    Article a = article_from_document(doc);
-    h.id = a.id;
-    h.url = a.url;
-    h.title = a.title;
-    h.source = a.source;
-    h.published = a.published;
-    h.lang = a.lang;
-    h.author = a.author;
-    h.tags = a.tags;
+    h.article = article_from_document(doc);
+    const Article& a = h.article;
     if (req.snippets) h.snippet = make_snippet(a.body.empty() ? a.title : a.body, pq.highlights, req.snippet_chars);
     out.hits.push_back(std::move(h));
   }
@@ -138,14 +141,20 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     Xapian::Enquire fe(db_);
     fe.set_query(full);
     fe.set_weighting_scheme(Xapian::BoolWeight());
-    Xapian::ValueCountMatchSpy by_source(kSlotSource), by_month(kSlotMonth);
-    fe.add_matchspy(&by_source);
-    fe.add_matchspy(&by_month);
+    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+    for (const FacetSpec& spec : facet_specs()) {
+      spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(spec.slot));
+      fe.add_matchspy(spies.back().get());
+    }
     fe.get_mset(0, 0, options_.facet_sample);
-    out.by_source = facet_counts(by_source, 50);
-    out.by_month = facet_counts(by_month, 1000);
-    std::sort(out.by_month.begin(), out.by_month.end(),
-              [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
+    for (std::size_t i = 0; i < spies.size(); ++i) {
+      const FacetSpec& spec = facet_specs()[i];
+      Facet facet{spec.name, facet_counts(*spies[i], spec.max)};
+      if (spec.newest_first)
+        std::sort(facet.counts.begin(), facet.counts.end(),
+                  [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
+      out.facets.push_back(std::move(facet));
+    }
   }
   return out;
 }
@@ -213,25 +222,26 @@ nlohmann::json to_json(const SearchResponse& r) {
   using nlohmann::json;
   json results = json::array();
   for (const Hit& h : r.hits) {
-    results.push_back({{"id", h.id},
-                       {"url", h.url},
-                       {"title", h.title},
-                       {"source", h.source},
-                       {"published", h.published},
-                       {"lang", h.lang},
-                       {"author", h.author},
-                       {"tags", h.tags},
-                       {"score", h.score},
-                       {"matched", h.all_words ? "all" : "some"},
-                       {"snippet", h.snippet.html()}});
+    json hit = {{"score", h.score}, {"matched", h.all_words ? "all" : "some"}, {"snippet", h.snippet.html()}};
+    for (const Field& f : fields()) {
+      if (!f.in_results) continue;
+      if (f.list)
+        hit[std::string(f.name)] = h.article.*f.list;
+      else
+        hit[std::string(f.name)] = h.article.*f.text;
+    }
+    results.push_back(std::move(hit));
   }
   json out = {{"version", kJsonVersion}, {"query", r.query}, {"total", r.total},
               {"offset", r.offset},      {"limit", r.limit}, {"results", results}};
-  if (!r.by_source.empty() || !r.by_month.empty()) {
-    json src = json::array(), month = json::array();
-    for (const FacetCount& f : r.by_source) src.push_back({{"value", f.value}, {"count", f.count}});
-    for (const FacetCount& f : r.by_month) month.push_back({{"value", f.value}, {"count", f.count}});
-    out["facets"] = {{"source", src}, {"month", month}};
+  if (!r.facets.empty()) {
+    json facets = json::object();
+    for (const Facet& f : r.facets) {
+      json counts = json::array();
+      for (const FacetCount& c : f.counts) counts.push_back({{"value", c.value}, {"count", c.count}});
+      facets[std::string(f.name)] = std::move(counts);
+    }
+    out["facets"] = std::move(facets);
   }
   return out;
 }

@@ -36,16 +36,16 @@ int run_search(SearchCommand& c) {
   std::size_t rank = r.offset;
   for (const Hit& h : r.hits) {
     ++rank;
-    std::string title = h.title.empty() ? "(untitled)" : h.title;
+    std::string title = h.article.title.empty() ? "(untitled)" : h.article.title;
     if (tty)
       std::printf("%zu. \033[1m%s\033[0m\n", rank, title.c_str());
     else
       std::printf("%zu. %s\n", rank, title.c_str());
     std::string meta;
-    for (const std::string* part : {&h.source, &h.published, &h.url}) {
+    for (const std::string* part : {&h.article.source, &h.article.published, &h.article.url}) {
       if (part->empty()) continue;
       if (!meta.empty()) meta += " · ";
-      meta += part == &h.published ? part->substr(0, 10) : *part;
+      meta += part == &h.article.published ? part->substr(0, 10) : *part;
     }
     if (!meta.empty()) std::printf("   %s\n", meta.c_str());
     std::string snippet = tty ? h.snippet.ansi() : h.snippet.plain();

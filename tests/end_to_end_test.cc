@@ -199,7 +199,7 @@ TEST_CASE("every sample finds itself by its own title, and by any Han substring"
     auto r = s.search(req);
     INFO(a.id << " " << a.title);
     REQUIRE(!r.hits.empty());
-    CHECK(r.hits[0].id == a.id);
+    CHECK(r.hits[0].article.id == a.id);
     // Han substrings of 2 to 6 characters from the body, as written.
     for (const HanRun& run : Analyzer::han_runs(a.body)) {
       for (std::size_t len = 2; len <= 6 && len <= run.chars.size(); ++len) {
@@ -209,7 +209,7 @@ TEST_CASE("every sample finds itself by its own title, and by any Han substring"
           req.limit = 1000;
           auto hits = s.search(req).hits;
           INFO(q);
-          CHECK(std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.id == a.id; }));
+          CHECK(std::any_of(hits.begin(), hits.end(), [&](const Hit& h) { return h.article.id == a.id; }));
           ++substrings;
         }
       }

@@ -61,7 +61,7 @@ TEST_CASE("re-adding a batch leaves the count unchanged; changes replace", "[ind
   req.query = "id:en-chip-export-rules-2025";
   SearchResponse r = s.search(req);
   REQUIRE(r.hits.size() == 1);
-  CHECK(r.hits[0].title == "Rewritten");
+  CHECK(r.hits[0].article.title == "Rewritten");
 
   // The same id twice in one run, into a new database, before any commit:
   // the second replaces the first.
@@ -73,7 +73,7 @@ TEST_CASE("re-adding a batch leaves the count unchanged; changes replace", "[ind
   req.query = "id:same";
   SearchResponse fresh = Searcher(t / "fresh").search(req);
   REQUIRE(fresh.hits.size() == 1);
-  CHECK(fresh.hits[0].title == "Second");
+  CHECK(fresh.hits[0].article.title == "Second");
 }
 
 TEST_CASE("bad records are reported with file:line and skipped", "[indexer]") {
@@ -169,7 +169,7 @@ TEST_CASE("parallel loading gives the same database as one writer", "[indexer]")
   req.query = "id:doc-7";
   SearchResponse r = s.search(req);
   REQUIRE(r.hits.size() == 1);
-  CHECK(r.hits[0].title.find("v2") != std::string::npos);
+  CHECK(r.hits[0].article.title.find("v2") != std::string::npos);
   req.query = "報告";
   CHECK(s.search(req).total == 3000);
 }
@@ -250,7 +250,7 @@ TEST_CASE("a one-character Han query finds the character anywhere, at the end of
   req.query = "金";
   req.limit = 10;
   std::set<std::string> found;
-  for (const Hit& h : s.search(req).hits) found.insert(h.id);
+  for (const Hit& h : s.search(req).hits) found.insert(h.article.id);
   CHECK(found == std::set<std::string>{"end", "start", "both", "alone"});
 }
 

@@ -25,6 +25,7 @@
 #include <xinwen/article.h>
 #include <xinwen/ascii.h>
 #include <xinwen/bounded_queue.h>
+#include <xinwen/canonical.h>
 #include <xinwen/db.h>
 #include <xinwen/errors.h>
 #include <xinwen/schema.h>
@@ -336,7 +337,7 @@ class FetchRun {
           continue;
         }
         // Already indexed, or on its way from another feed: not fetched again.
-        if (known(item.link)) {
+        if (known(canonical_url(item.link))) {
           ++f.report.unchanged;
           continue;
         }
@@ -368,13 +369,13 @@ class FetchRun {
       PageInfo page = extract_page(text.text, page_url);
       Article a = article_from_item(f, item);
       // The feed names the item (its link is the id); the page says what it is.
-      a.id = item.link;
+      a.id = canonical_url(item.link);
       a.url = !page.canonical_url.empty() ? page.canonical_url : page_url;
       if (!page.title.empty()) a.title = page.title;
       if (!page.body.empty()) a.body = page.body;
       if (!page.published.empty()) a.published = page.published;
       if (f.source->source_from_page && !page.site_name.empty()) a.source = page.site_name;
-      if (f.source->lang.empty() && !page.lang.empty()) a.lang = normalize_language(page.lang);
+      if (f.source->lang.empty() && !page.lang.empty()) a.lang = page.lang;
       if (!page.author.empty()) a.author = page.author;
       add_tags(a.tags, page.tags);
       index(f, i, std::move(a), item.link);
@@ -389,13 +390,13 @@ class FetchRun {
     } else if (!item.link.empty()) {
       f.report.problems.push_back(item.link + ": link is not an http or https URL; indexed without it");
     }
-    a.id = a.url.empty() ? item.id : a.url;
+    a.id = a.url.empty() ? item.id : canonical_url(a.url);
     a.title = item.title;
     a.body = item.text;
     a.published = item.published;
     a.source = f.source->name;
     a.lang = f.source->lang;
-    if (a.lang.empty()) a.lang = normalize_language(item.lang.empty() ? f.feed_lang : item.lang);
+    if (a.lang.empty()) a.lang = item.lang.empty() ? f.feed_lang : item.lang;
     a.author = item.author;
     a.tags = item.tags;
     return a;

@@ -5,6 +5,7 @@
 
 #include <xinwen/fetch/url.h>
 #include <xinwen/article.h>
+#include <xinwen/canonical.h>
 #include <xinwen/errors.h>
 #include <xinwen/ascii.h>
 
@@ -21,20 +22,6 @@ struct Section {
 };
 
 }  // namespace
-
-std::string normalize_language(std::string_view tag) {
-  std::string t = lower_ascii(trim_ascii(tag));
-  for (char& c : t)
-    if (c == '_') c = '-';
-  if (t.empty()) return {};
-  std::string primary = t.substr(0, t.find('-'));
-  if (primary == "zh") {
-    if (t.find("hant") != std::string::npos || t == "zh-tw" || t == "zh-hk" || t == "zh-mo") return "zh-Hant";
-    if (t.find("hans") != std::string::npos || t == "zh-cn" || t == "zh-sg" || t == "zh-my") return "zh-Hans";
-    return "zh";
-  }
-  return primary;
-}
 
 std::vector<FeedSource> parse_sources(std::string_view text, const std::string& file_name) {
   std::vector<FeedSource> out;
@@ -72,7 +59,7 @@ std::vector<FeedSource> parse_sources(std::string_view text, const std::string& 
       if (!fresh) fail("url " + value + " is already listed at " + it->second);
       sec.urls.emplace_back(value, origin);
     } else if (key == "lang") {
-      sec.lang = normalize_language(value);
+      sec.lang = canonical_language(value);
     } else if (key == "content") {
       std::string v = lower_ascii(value);
       if (v == "feed")

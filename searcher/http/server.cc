@@ -149,10 +149,7 @@ struct HttpServer::Impl {
       json request = {"search", sr.query,   sr.offset, sr.limit, sr.sort == SortOrder::kDate,
                       sr.sources, sr.langs, sr.from,   sr.to,    sr.facets};
       cached(res, dump(request), [&] {
-        json j = to_json(searcher().search(sr));
-        if (sr.facets && !j.contains("facets"))
-          j["facets"] = {{"source", json::array()}, {"month", json::array()}};
-        return j;
+        return to_json(searcher().search(sr));
       });
     });
   }

@@ -19,9 +19,6 @@
   const hitList = $('hits');
   const pager = $('pager');
   const chips = $('active-filters');
-  const sourceFacets = $('source-facets');
-  const monthFacets = $('month-facets');
-  const moreMonths = $('more-months');
   const dateForm = $('date-form');
   const fromInput = $('from');
   const toInput = $('to');
@@ -168,9 +165,10 @@
   function clearResults() {
     hitList.replaceChildren();
     chips.replaceChildren();
-    sourceFacets.replaceChildren();
-    monthFacets.replaceChildren();
-    moreMonths.hidden = true;
+    for (const facet of FACETS) {
+      facet.list.replaceChildren();
+      if (facet.more) facet.more.hidden = true;
+    }
     pager.hidden = true;
     pager.replaceChildren();
   }
@@ -305,36 +303,65 @@
     return el('li', null, button);
   }
 
-  let showAllMonths = false;
+  // The facets of the API's "facets" object, in the order the page shows
+  // them: where each is drawn, which state a value filters on, and how many
+  // values show before "Show all".
+  const FACETS = [
+    {
+      name: 'source',
+      list: $('source-facets'),
+      empty: 'No sources',
+      lang: (value, sourceLang) => sourceLang.get(value),
+      pressed: (s, value) => s.sources.some((x) => sameSource(x, value)),
+      toggle: (s, value, pressed) => {
+        const rest = s.sources.filter((x) => !sameSource(x, value));
+        return { ...s, sources: pressed ? rest : [...rest, value], page: 1 };
+      },
+    },
+    {
+      name: 'month',
+      list: $('month-facets'),
+      empty: 'No dates',
+      shown: MONTHS_SHOWN,
+      more: $('more-months'),
+      plural: 'months',
+      lang: () => null,
+      pressed: (s, value) => {
+        const range = /^\d{4}-\d{2}$/.test(value) ? monthRange(value) : null;
+        return Boolean(range) && s.from === range.from && s.to === range.to;
+      },
+      toggle: (s, value, pressed) => {
+        if (!/^\d{4}-\d{2}$/.test(value)) return null;
+        const range = monthRange(value);
+        return { ...s, from: pressed ? '' : range.from, to: pressed ? '' : range.to, page: 1 };
+      },
+    },
+  ];
+
+  const showAll = new Set(); // names of the facets whose every value is shown
   let lastFacets = null; // what drawFacets last drew, to redraw on "Show all"
 
   function drawFacets(s, facets, sourceLang) {
     lastFacets = { s, facets, sourceLang };
-    const sources = Array.isArray(facets.source) ? facets.source : [];
-    sourceFacets.replaceChildren(...sources.map((f) => {
-      const name = String(f.value);
-      const pressed = s.sources.some((x) => sameSource(x, name));
-      return facetButton(`source:${name}`, name, f.count, pressed, sourceLang.get(name), () => {
-        const rest = s.sources.filter((x) => !sameSource(x, name));
-        navigate({ ...s, sources: pressed ? rest : [...rest, name], page: 1 }, false);
-      });
-    }));
-    if (sources.length === 0) sourceFacets.append(el('li', { className: 'facet-empty', text: 'No sources' }));
-
-    const months = Array.isArray(facets.month) ? facets.month : [];
-    const shown = showAllMonths ? months : months.slice(0, MONTHS_SHOWN);
-    monthFacets.replaceChildren(...shown.map((f) => {
-      const month = String(f.value);
-      const range = /^\d{4}-\d{2}$/.test(month) ? monthRange(month) : null;
-      const pressed = Boolean(range) && s.from === range.from && s.to === range.to;
-      return facetButton(`month:${month}`, month, f.count, pressed, null, () => {
-        if (!range) return;
-        navigate({ ...s, from: pressed ? '' : range.from, to: pressed ? '' : range.to, page: 1 }, false);
-      });
-    }));
-    if (months.length === 0) monthFacets.append(el('li', { className: 'facet-empty', text: 'No dates' }));
-    moreMonths.hidden = months.length <= MONTHS_SHOWN;
-    moreMonths.textContent = showAllMonths ? 'Show fewer months' : `Show all ${months.length} months`;
+    for (const facet of FACETS) {
+      const values = Array.isArray(facets[facet.name]) ? facets[facet.name] : [];
+      const limited = facet.shown && !showAll.has(facet.name);
+      const shown = limited ? values.slice(0, facet.shown) : values;
+      facet.list.replaceChildren(...shown.map((f) => {
+        const value = String(f.value);
+        const pressed = facet.pressed(s, value);
+        return facetButton(`${facet.name}:${value}`, value, f.count, pressed, facet.lang(value, sourceLang), () => {
+          const next = facet.toggle(s, value, pressed);
+          if (next) navigate(next, false);
+        });
+      }));
+      if (values.length === 0) facet.list.append(el('li', { className: 'facet-empty', text: facet.empty }));
+      if (facet.more) {
+        facet.more.hidden = values.length <= facet.shown;
+        facet.more.textContent = showAll.has(facet.name)
+          ? `Show fewer ${facet.plural}` : `Show all ${values.length} ${facet.plural}`;
+      }
+    }
   }
 
   function pageLink(s, page, label, extra) {
@@ -509,10 +536,13 @@
     navigate({ ...state, from, to, page: 1 }, false);
   });
 
-  moreMonths.addEventListener('click', () => {
-    showAllMonths = !showAllMonths;
-    if (lastFacets) drawFacets(lastFacets.s, lastFacets.facets, lastFacets.sourceLang);
-  });
+  for (const facet of FACETS) {
+    if (!facet.more) continue;
+    facet.more.addEventListener('click', () => {
+      if (!showAll.delete(facet.name)) showAll.add(facet.name);
+      if (lastFacets) drawFacets(lastFacets.s, lastFacets.facets, lastFacets.sourceLang);
+    });
+  }
 
   // Filters start open on wide screens and folded on phones.
   const wide = window.matchMedia('(min-width: 52em)');

@@ -105,7 +105,7 @@ TEST_CASE("RSS, Atom and JSON Feed items are indexed with their fields", "[fetch
   REQUIRE(ningbo);
   CHECK(ningbo->url == server.url("/news/ningbo-record"));
   CHECK(ningbo->source == "Harbour Wire");
-  CHECK(ningbo->lang == "en");  // the channel's en-gb
+  CHECK(ningbo->lang == "en-GB");  // the channel's en-gb
   CHECK(ningbo->published == "2025-06-02T01:15:00Z");
   CHECK(ningbo->author == "Lin Qiao");
   CHECK(contains(ningbo->body, "Freight forwarders credited new berths"));
@@ -120,7 +120,7 @@ TEST_CASE("RSS, Atom and JSON Feed items are indexed with their fields", "[fetch
   auto rrr = find(db, server.url("/abacus/1"));
   REQUIRE(rrr);
   CHECK(rrr->source == "算盘");
-  CHECK(rrr->lang == "zh-hans");
+  CHECK(rrr->lang == "zh-Hans");
   // Terms: the source filter, and Han n-grams of the title.
   CHECK(has_term(db, boolean_term(*field_by_name("source"), "算盘")));
   Searcher searcher(db);
@@ -128,7 +128,7 @@ TEST_CASE("RSS, Atom and JSON Feed items are indexed with their fields", "[fetch
   req.query = "准备金";
   CHECK(searcher.search(req).total == 1);
   req.query = "Ningbo";
-  CHECK(searcher.search(req).hits.at(0).url == server.url("/news/ningbo-record"));
+  CHECK(searcher.search(req).hits.at(0).article.url == server.url("/news/ningbo-record"));
 }
 
 TEST_CASE("the next run: 304 for ETag and Last-Modified, nothing rewritten", "[fetch][run]") {
@@ -210,7 +210,7 @@ TEST_CASE("page mode: each new item's page is fetched once, and its charset beco
   CHECK(en->title == "Rail freight from Chongqing to Europe doubles");  // the page's, not the feed's
   CHECK(en->url == server.url("/world/rail-freight-doubles"));          // canonical
   CHECK(en->published == "2025-06-04T23:45:00Z");
-  CHECK(en->lang == "en");
+  CHECK(en->lang == "en-GB");
   CHECK(en->source == "Pages");
   CHECK(contains(en->body, "Trains now leave every day"));
   CHECK_FALSE(contains(en->body, "Feed teaser"));
@@ -231,7 +231,7 @@ TEST_CASE("page mode: each new item's page is fetched once, and its charset beco
     REQUIRE(zh);
     CHECK(zh->title == "本港零售業銷貨額回升");
     CHECK(contains(zh->body, "政府統計處今日公布"));
-    CHECK(zh->lang == "zh-hant");
+    CHECK(zh->lang == "zh-Hant");
   }
   Searcher searcher(db);
   SearchRequest req;
@@ -529,4 +529,35 @@ TEST_CASE("a killed run leaves a sound database, and the next run finishes witho
     INFO(i);
     CHECK(d.get_termfreq(id_term(server.url("/bench/page/" + std::to_string(i) + ".html"))) == 1);
   }
+}
+
+TEST_CASE("an article fetched and then added gets one id, and a zh-TW feed is zh-Hant", "[fetch][run]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  const std::string db = t / "db";
+  FetchSummary s = run_fetch(db, {feed(server, "/static/ids.xml", "Harbour Wire Taiwan")}, quick(), {});
+  REQUIRE(s.ok());
+  REQUIRE(count(db) == 1);
+  // The feed's link has a #fragment; the id is the canonical URL, as `add` makes it.
+  auto fetched = find(db, server.url("/news/kaohsiung-record"));
+  REQUIRE(fetched);
+  CHECK(fetched->lang == "zh-Hant");
+
+  ArticleOutcome added = article_from_json(
+      nlohmann::json{{"url", server.url("/news/kaohsiung-record#top")}, {"title", "高雄港貨櫃量創新高"}, {"lang", "zh-TW"}}
+          .dump());
+  REQUIRE(added.article);
+  CHECK(added.article->id == fetched->id);
+  {
+    Indexer indexer(db);
+    CHECK(indexer.add(*added.article) == AddResult::kReplaced);
+    indexer.commit();
+  }
+  CHECK(count(db) == 1);
+
+  Searcher searcher(db);
+  SearchRequest req;
+  req.query = "lang:zh-hant 高雄";
+  CHECK(searcher.search(req).total == 1);
 }

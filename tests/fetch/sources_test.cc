@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 
+#include <xinwen/canonical.h>
 #include <xinwen/errors.h>
 
 using namespace xinwen;
@@ -31,7 +32,7 @@ TEST_CASE("a sources file lists feeds by source", "[fetch][sources]") {
   REQUIRE(s.size() == 4);
   CHECK(s[0].url == "https://example.com/world.rss");
   CHECK(s[0].name == "Reuters");
-  CHECK(s[0].lang == "en");  // the lang line comes after the urls: it is the section's
+  CHECK(s[0].lang == "en-US");  // the lang line comes after the urls: it is the section's
   CHECK(s[0].content == ContentMode::kFeed);
   CHECK(s[0].origin == "sources:4");
   CHECK(s[1].url == "https://example.com/business.rss");
@@ -68,14 +69,18 @@ TEST_CASE("mistakes in a sources file name the line", "[fetch][sources]") {
 }
 
 TEST_CASE("language tags become the index's form", "[fetch][sources]") {
-  CHECK(normalize_language("zh-CN") == "zh-Hans");
-  CHECK(normalize_language("zh-Hans-CN") == "zh-Hans");
-  CHECK(normalize_language("zh_TW") == "zh-Hant");
-  CHECK(normalize_language("zh-HK") == "zh-Hant");
-  CHECK(normalize_language("zh") == "zh");
-  CHECK(normalize_language("en-GB") == "en");
-  CHECK(normalize_language(" EN ") == "en");
-  CHECK(normalize_language("").empty());
+  CHECK(canonical_language("zh-CN") == "zh-Hans");
+  CHECK(canonical_language("zh-Hans-CN") == "zh-Hans");
+  CHECK(canonical_language("zh_TW") == "zh-Hant");
+  CHECK(canonical_language("zh-HK") == "zh-Hant");
+  CHECK(canonical_language("zh") == "zh");
+  CHECK(canonical_language("en-GB") == "en-GB");
+  CHECK(canonical_language(" EN ") == "en");
+  CHECK(canonical_language("").empty());
+  // The sources file's lang line goes through the same function.
+  auto sources = parse_sources("[A]\nurl = https://a.example/\nlang = zh_tw\n", "feeds.conf");
+  REQUIRE(sources.size() == 1);
+  CHECK(sources[0].lang == "zh-Hant");
 }
 
 TEST_CASE("the shipped example sources file parses", "[fetch][sources]") {

@@ -16,6 +16,8 @@ namespace xinwen {
 
 class Analyzer;
 
+// Each member is a row of the field table (schema.cc), which says how it is
+// read, normalized, indexed, stored and shown.
 struct Article {
   std::string id;
   std::string url;

@@ -26,6 +26,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace xinwen {
 
@@ -50,17 +51,47 @@ enum class FieldKind {
   kDate,     // ISO 8601 time: a value that sorts, plus Omega's D/M/Y terms
 };
 
+// What an input value may be (JSON; front matter is read the same way, except
+// that a YAML list given for a one-value field is joined with ", ").
+enum class InputShape {
+  kString,           // a string
+  kStringOrInteger,  // a string, or a JSON integer written in decimal (ids)
+  kStringOrList,     // a string, or a list of strings joined with ", " (bylines)
+  kList,             // a list of strings, or one string (tags)
+};
+
+// How a value is made canonical once control characters are out and bad UTF-8
+// is replaced (clean_text in article.h).
+enum class Normalize {
+  kTrim,      // ASCII white space trimmed at both ends
+  kKeepText,  // kept as written (the body, whose line breaks matter)
+  kTime,      // trimmed, then ISO 8601 to "YYYY-MM-DDTHH:MM:SSZ"; anything else rejects the record
+  kLanguage,  // trimmed, then canonical_language (canonical.h); files under its primary subtag too
+};
+
+struct Article;  // article.h
+
+// One row of the field table. The table drives the input readers, the
+// normalization, the terms and values, the stored data and the search
+// results, so adding a field is one row here plus one member of Article.
 struct Field {
-  std::string_view name;          // input-contract name and JSON data key
-  std::string_view query_name;    // "title" for title:..., empty if not searchable by name
-  std::string_view prefix;        // word prefix (text) or filter prefix (boolean)
-  std::string_view ngram_prefix;  // Han n-gram prefix, text fields only
-  FieldKind kind;
-  Xapian::termcount weight;       // wdf per occurrence (text fields)
-  bool default_space;             // text also indexed unprefixed, for plain queries
-  std::optional<Xapian::valueno> slot;
-  bool stored;                    // kept in the document data
-  bool folded;                    // boolean values are case- and script-folded
+  std::string_view name;                  // JSON key of the input, the stored data and each search result
+  std::string_view query_name = {};       // "title" for title:..., empty if not searchable by name
+  std::string_view prefix = {};           // word prefix (text) or filter prefix (boolean)
+  std::string_view ngram_prefix = {};     // Han n-gram prefix, text fields only
+  FieldKind kind = FieldKind::kBoolean;
+  Xapian::termcount weight = 0;           // wdf per occurrence (text fields)
+  bool default_space = false;             // text also indexed unprefixed, for plain queries
+  std::optional<Xapian::valueno> slot = std::nullopt;
+  bool stored = true;                     // kept in the document data
+  bool folded = true;                     // boolean values are case- and script-folded
+  // Where the value lives in an Article: exactly one of the two is set.
+  std::string Article::*text = nullptr;               // a field with one value
+  std::vector<std::string> Article::*list = nullptr;  // a field with a list of values
+  InputShape shape = InputShape::kString;
+  std::span<const std::string_view> front_matter = {};  // Markdown front-matter keys that set it
+  Normalize normalize = Normalize::kTrim;
+  bool in_results = true;                 // a member of each search result (schema/JSON.md)
 };
 
 // The n-gram prefix of the default (unprefixed) search space.
@@ -78,9 +109,12 @@ std::span<const Field> fields();
 // Looks a field up by its contract name or its query name; nullptr if none.
 const Field* field_by_name(std::string_view name);
 const Field* field_by_query_name(std::string_view query_name);
+// The field a Markdown front-matter key sets ("date" -> published); nullptr if none.
+const Field* field_by_front_matter_key(std::string_view key);
 
-// Boolean term for a field value: prefix + folded value; values longer than
-// Xapian's term limit are replaced by a stable hash, as Omega does for URLs.
+// Boolean term for a field value: prefix + folded value (a language tag made
+// canonical first, so the filter lang:zh-TW matches zh-Hant); values longer
+// than Xapian's term limit are replaced by a stable hash, as Omega does for URLs.
 std::string boolean_term(const Field& field, std::string_view value);
 
 // Longest term we generate, in bytes, prefix included (Xapian's limit is 245).

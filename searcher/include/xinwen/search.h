@@ -7,10 +7,12 @@
 #include <xapian.h>
 
 #include <nlohmann/json_fwd.hpp>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include <xinwen/article.h>
 #include <xinwen/db.h>
 #include <xinwen/query.h>
 #include <xinwen/snippet.h>
@@ -27,7 +29,7 @@ struct SearchRequest {
   std::string from, to;               // YYYY-MM-DD, inclusive; empty = open
   std::vector<std::string> sources;   // any of these (display names or folded)
   std::vector<std::string> langs;     // any of these
-  bool facets = false;                // count results by source and by month
+  bool facets = false;                // count results by each of facet_specs()
   std::size_t snippet_chars = 160;    // code points of context in a snippet
   bool snippets = true;               // cut a snippet for each hit
   bool stored_fields = true;          // false: hits carry only id and score
@@ -35,8 +37,7 @@ struct SearchRequest {
 
 struct Hit {
   Xapian::docid docid = 0;
-  std::string id, url, title, source, published, lang, author;
-  std::vector<std::string> tags;
+  Article article;  // the stored fields; only the id when SearchRequest::stored_fields is false
   double score = 0;
   bool all_words = true;  // matched every query word (false: some)
   Snippet snippet;
@@ -47,12 +48,28 @@ struct FacetCount {
   Xapian::doccount count;
 };
 
+// A facet: the matches counted by the values of one slot.
+struct FacetSpec {
+  std::string_view name;  // key under "facets" in the JSON output
+  Xapian::valueno slot;
+  std::size_t max;        // values kept
+  bool newest_first;      // by value, descending (months); else largest count first
+};
+
+// The facets a search with SearchRequest::facets counts: source, then month.
+std::span<const FacetSpec> facet_specs();
+
+struct Facet {
+  std::string_view name;  // FacetSpec::name
+  std::vector<FacetCount> counts;
+};
+
 struct SearchResponse {
   std::string query;
   Xapian::doccount total = 0;  // an estimate, as Xapian gives it
   std::size_t offset = 0, limit = 0;
   std::vector<Hit> hits;
-  std::vector<FacetCount> by_source, by_month;  // filled when facets were asked
+  std::vector<Facet> facets;  // one per facet_specs(), when facets were asked
 };
 
 struct SearcherOptions {

@@ -24,7 +24,7 @@ enum class ContentMode { kFeed, kPage };
 struct FeedSource {
   std::string url;
   std::string name;  // source name, e.g. "36氪"
-  std::string lang;  // "" = what the feed or page says
+  std::string lang;  // canonical_language of the lang line; "" = what the feed or page says
   ContentMode content = ContentMode::kFeed;
   bool source_from_page = false;  // prefer og:site_name / JSON-LD publisher
   std::string origin;             // "FILE:LINE" of the url line, for messages
@@ -34,10 +34,5 @@ struct FeedSource {
 // UsageError naming the line on anything malformed (an unknown key, a url
 // outside a section, a URL that is not http(s), a repeated URL).
 std::vector<FeedSource> parse_sources(std::string_view text, const std::string& file_name);
-
-// A language tag as the index stores it: Chinese tags become "zh-Hans" or
-// "zh-Hant" (zh-CN, zh-SG → Hans; zh-TW, zh-HK, zh-MO → Hant), "en-US" → "en",
-// others keep their primary subtag; "" stays "".
-std::string normalize_language(std::string_view tag);
 
 }  // namespace xinwen
