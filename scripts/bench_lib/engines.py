@@ -3,7 +3,7 @@
 Every engine is a pair of programs speaking the same command line:
   INDEXER add --db PATH [--jobs N] [OPTION...] FILE...   ends its stdout with
       "added A, replaced R, unchanged U, rejected J, S s"; exit 0, or 1 if records were rejected
-  SEARCHER batch --db PATH                   the batch query protocol (JSON Lines in and out)
+  SEARCHER batch --db PATH [OPTION...]       the batch query protocol (JSON Lines in and out)
 """
 import json
 import os
@@ -31,6 +31,7 @@ class Engine:
     queried: bool = True     # run the query set against this engine's index
     skip_reason: str = ''    # why an engine that should be queried is not
     extra_args: tuple = ()   # further options of `add`
+    search_args: tuple = ()  # further options of `batch`
 
     def db_path(self, work):
         return os.path.join(work, self.key + ('.sqlite' if self.compaction == 'fts5' else '.db'))
@@ -116,30 +117,8 @@ def query(engine, db, query_set, work, rounds):
 
     Returns (summary figures, per-query results).
     """
-    requests = os.path.join(work, engine.key + '-queries.jsonl')
-    responses = os.path.join(work, engine.key + '-answers.jsonl')
-    with open(requests, 'w', encoding='utf-8') as f:
-        for limit in [FOUND_LIMIT] + [TIMED_LIMIT] * rounds:
-            for q in query_set:
-                f.write(queries.request(q, limit) + '\n')
-    run = measure.run_measured([engine.searcher, 'batch', '--db', db],
-                               stdin_path=requests, stdout_path=responses)
-    answers = []
-    with open(responses, encoding='utf-8', errors='replace') as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                answer = json.loads(line)
-                float(answer['ms'])
-            except (ValueError, KeyError, TypeError):
-                raise RuntimeError(f'{os.path.basename(engine.searcher)} batch: answer {number} is not '
-                                   f'protocol JSON: {line.strip()[:120]}') from None
-            answers.append(answer)
-    expected = len(query_set) * (1 + rounds)
-    if run.returncode != 0 or len(answers) != expected:
-        raise RuntimeError(f'{os.path.basename(engine.searcher)} batch exited {run.returncode} after '
-                           f'{len(answers)} of {expected} answers: {_last_lines(run.stderr)}')
+    lines = [queries.request(q, limit) for limit in [FOUND_LIMIT] + [TIMED_LIMIT] * rounds for q in query_set]
+    answers, run = batch(engine, db, lines, work)
     n = len(query_set)
     per_query = []
     for i, q in enumerate(query_set):
@@ -179,6 +158,37 @@ def query(engine, db, query_set, work, rounds):
         'by_kind': {kind: _latency_and_found(rows) for kind, rows in by_kind.items()},
     }
     return summary, per_query
+
+
+def batch(engine, db, lines, work):
+    """Sends the request lines to one `SEARCHER batch` process over the database.
+
+    Returns (answers, the measured Run), one answer dictionary per request, in order;
+    raises RuntimeError when the searcher fails or breaks the protocol.
+    """
+    requests = os.path.join(work, engine.key + '-queries.jsonl')
+    responses = os.path.join(work, engine.key + '-answers.jsonl')
+    with open(requests, 'w', encoding='utf-8') as f:
+        for line in lines:
+            f.write(line + '\n')
+    run = measure.run_measured([engine.searcher, 'batch', '--db', db] + list(engine.search_args),
+                               stdin_path=requests, stdout_path=responses)
+    answers = []
+    with open(responses, encoding='utf-8', errors='replace') as f:
+        for number, line in enumerate(f, 1):
+            if not line.strip():
+                continue
+            try:
+                answer = json.loads(line)
+                float(answer['ms'])
+            except (ValueError, KeyError, TypeError):
+                raise RuntimeError(f'{os.path.basename(engine.searcher)} batch: answer {number} is not '
+                                   f'protocol JSON: {line.strip()[:120]}') from None
+            answers.append(answer)
+    if run.returncode != 0 or len(answers) != len(lines):
+        raise RuntimeError(f'{os.path.basename(engine.searcher)} batch exited {run.returncode} after '
+                           f'{len(answers)} of {len(lines)} answers: {_last_lines(run.stderr)}')
+    return answers, run
 
 
 def _latency_and_found(rows):
