@@ -15,6 +15,7 @@
 #include <xinwen/c_handle.h>
 
 #include <xinwen/schema.h>
+#include <xinwen/ascii.h>
 
 namespace xinwen {
 namespace {
@@ -25,8 +26,7 @@ using nlohmann::json;
 enum class Format { kJsonLines, kMarkdown, kText, kUnknown };
 
 Format format_of(const fs::path& p) {
-  std::string ext = p.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string ext = lower_ascii(p.extension().string());
   if (ext == ".jsonl" || ext == ".ndjson" || ext == ".json") return Format::kJsonLines;
   if (ext == ".md" || ext == ".markdown") return Format::kMarkdown;
   if (ext == ".txt" || ext == ".text") return Format::kText;

@@ -1,4 +1,5 @@
 #include <xinwen/fold.h>
+#include <xinwen/ascii.h>
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
@@ -83,10 +84,7 @@ void append_utf8(std::string& out, char32_t c) {
 
 std::string fold_term(std::string_view utf8) {
   if (is_ascii(utf8)) {
-    std::string out(utf8);
-    for (char& c : out)
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
+    return lower_ascii(utf8);
   }
   // Fast path: text that is all BMP ideographs is unchanged by NFKC casefold.
   std::string out;

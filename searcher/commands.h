@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include <xinwen/ascii.h>
 #include <xinwen/errors.h>
 #include <xinwen/search.h>
 
@@ -32,14 +33,7 @@ Mode add_segment_command(CLI::App& app);
 Mode add_serve_command(CLI::App& app);
 
 // The words of a command line as one string, one space between them.
-inline std::string join_words(const std::vector<std::string>& words) {
-  std::string q;
-  for (const std::string& w : words) {
-    if (!q.empty()) q += ' ';
-    q += w;
-  }
-  return q;
-}
+inline std::string join_words(const std::vector<std::string>& words) { return join(words, " "); }
 
 inline const char* sort_name(SortOrder s) { return s == SortOrder::kDate ? "date" : "relevance"; }
 

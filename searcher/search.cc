@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <xinwen/article.h>
+#include <xinwen/db.h>
 #include <xinwen/errors.h>
 #include <xinwen/fold.h>
 #include <xinwen/schema.h>
@@ -60,16 +61,14 @@ bool Searcher::reopen() {
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) {
-  for (int attempt = 0;; ++attempt) {
-    try {
-      return search_once(request);
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= 2) throw EnvironmentError("database keeps changing under the search; try again");
-      reopen();
-    } catch (const Xapian::DatabaseError& e) {
-      if (attempt >= 2) throw EnvironmentError("database error: " + e.get_msg());
-      reopen();
-    }
+  // A database error may be a swap (compaction) under the reader: reopening
+  // opens the new files. Twice more, then the error is the world's.
+  try {
+    return with_reopen_retry<Xapian::DatabaseError>(*this, [&](Searcher& s) { return s.search_once(request); }, 2);
+  } catch (const Xapian::DatabaseModifiedError&) {
+    throw EnvironmentError("database keeps changing under the search; try again");
+  } catch (const Xapian::DatabaseError& e) {
+    throw EnvironmentError("database error: " + e.get_msg());
   }
 }
 
@@ -201,16 +200,17 @@ std::vector<std::string> Searcher::suggest(std::string_view prefix, std::size_t 
       ++kept;
     }
   };
-  for (int attempt = 0;; ++attempt) {
-    try {
-      found.clear();
-      scan(std::string(), false);
-      if (one_han_char) scan(std::string(kDefaultNgramPrefix), true);
-      break;
-    } catch (const Xapian::DatabaseModifiedError&) {
-      if (attempt >= 2) throw EnvironmentError("database keeps changing; try again");
-      reopen();
-    }
+  try {
+    with_reopen_retry(
+        *this,
+        [&](Searcher&) {
+          found.clear();
+          scan(std::string(), false);
+          if (one_han_char) scan(std::string(kDefaultNgramPrefix), true);
+        },
+        2);
+  } catch (const Xapian::DatabaseModifiedError&) {
+    throw EnvironmentError("database keeps changing; try again");
   }
   std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<std::string> out;

@@ -10,8 +10,6 @@
 namespace xinwen {
 namespace {
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Month number (1-12) of an English month name or its abbreviation; 0 if none.
 int month_number(std::string_view word) {
@@ -30,7 +28,7 @@ std::string zone_offset(std::string_view zone) {
   if ((zone[0] == '+' || zone[0] == '-') && zone.size() >= 3) {
     std::string digits;
     for (char c : zone.substr(1))
-      if (is_digit(c)) digits += c;
+      if (is_ascii_digit(c)) digits += c;
     if (digits.size() == 2) digits += "00";
     if (digits.size() != 4) return {};
     return std::string(1, zone[0]) + digits.substr(0, 2) + ":" + digits.substr(2);
@@ -66,10 +64,10 @@ std::vector<std::string> tokens(std::string_view s) {
     char c = s[i];
     if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',') {
       ++i;
-    } else if (is_digit(c) || is_alpha(c)) {
+    } else if (is_ascii_digit(c) || is_ascii_alpha(c)) {
       std::size_t j = i;
-      bool digits = is_digit(c);
-      while (j < s.size() && (digits ? is_digit(s[j]) : is_alpha(s[j]))) ++j;
+      bool digits = is_ascii_digit(c);
+      while (j < s.size() && (digits ? is_ascii_digit(s[j]) : is_ascii_alpha(s[j]))) ++j;
       out.emplace_back(s.substr(i, j - i));
       i = j;
     } else {
@@ -98,21 +96,21 @@ std::optional<std::string> build(int y, int mo, int d, int h, int mi, int se, co
 // "[Sun,] 01 Jun 2025 08:30[:00] [zone]" (RFC 822 / 1123, as RSS has them).
 std::optional<std::string> parse_rfc822(const std::vector<std::string>& t) {
   for (const std::string& s : t)
-    if (is_digit(s[0]) && s.size() > 4) return std::nullopt;
+    if (is_ascii_digit(s[0]) && s.size() > 4) return std::nullopt;
   std::size_t i = 0;
-  if (i < t.size() && is_alpha(t[i][0]) && month_number(t[i]) == 0) ++i;  // day name
-  if (i + 2 >= t.size() || !is_digit(t[i][0])) return std::nullopt;
+  if (i < t.size() && is_ascii_alpha(t[i][0]) && month_number(t[i]) == 0) ++i;  // day name
+  if (i + 2 >= t.size() || !is_ascii_digit(t[i][0])) return std::nullopt;
   int day = std::stoi(t[i]);
   int month = month_number(t[i + 1]);
-  if (month == 0 || !is_digit(t[i + 2][0])) return std::nullopt;
+  if (month == 0 || !is_ascii_digit(t[i + 2][0])) return std::nullopt;
   int year = std::stoi(t[i + 2]);
   i += 3;
   int h = 0, mi = 0, se = 0;
-  if (i + 2 < t.size() && is_digit(t[i][0]) && t[i + 1] == ":" && is_digit(t[i + 2][0])) {
+  if (i + 2 < t.size() && is_ascii_digit(t[i][0]) && t[i + 1] == ":" && is_ascii_digit(t[i + 2][0])) {
     h = std::stoi(t[i]);
     mi = std::stoi(t[i + 2]);
     i += 3;
-    if (i + 1 < t.size() && t[i] == ":" && is_digit(t[i + 1][0])) {
+    if (i + 1 < t.size() && t[i] == ":" && is_ascii_digit(t[i + 1][0])) {
       se = std::stoi(t[i + 1]);
       i += 2;
     }
@@ -130,13 +128,13 @@ std::optional<std::string> parse_numeric(const std::vector<std::string>& t) {
   std::string zone;
   for (std::size_t i = 0; i < t.size(); ++i) {
     const std::string& s = t[i];
-    if (is_digit(s[0])) {
+    if (is_ascii_digit(s[0])) {
       if (s.size() > 4) return std::nullopt;
       numbers.push_back(std::stoi(s));
-    } else if ((s == "+" || s == "-") && numbers.size() >= 5 && i + 1 < t.size() && is_digit(t[i + 1][0])) {
+    } else if ((s == "+" || s == "-") && numbers.size() >= 5 && i + 1 < t.size() && is_ascii_digit(t[i + 1][0])) {
       for (; i < t.size(); ++i) zone += t[i];
       break;
-    } else if (is_alpha(s[0])) {
+    } else if (is_ascii_alpha(s[0])) {
       std::string z = lower_ascii(s);
       if (z == "t" && numbers.size() == 3) continue;
       if (z == "am" || z == "pm") {
@@ -147,7 +145,7 @@ std::optional<std::string> parse_numeric(const std::vector<std::string>& t) {
       zone = s;
     }
   }
-  if (numbers.size() < 3 || t.empty() || !is_digit(t[0][0]) || t[0].size() != 4) return std::nullopt;
+  if (numbers.size() < 3 || t.empty() || !is_ascii_digit(t[0][0]) || t[0].size() != 4) return std::nullopt;
   numbers.resize(6, 0);
   std::string offset = zone_offset(zone);
   if (offset.empty()) offset = "Z";
@@ -161,7 +159,7 @@ std::optional<std::string> parse_web_date(std::string_view text) {
   if (auto iso = normalize_time(text)) return iso;
   std::vector<std::string> t = tokens(text);
   if (t.empty()) return std::nullopt;
-  if (is_digit(t[0][0]) && t[0].size() == 4) return parse_numeric(t);
+  if (is_ascii_digit(t[0][0]) && t[0].size() == 4) return parse_numeric(t);
   return parse_rfc822(t);
 }
 

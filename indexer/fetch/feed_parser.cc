@@ -228,15 +228,6 @@ std::vector<std::string> atom_authors(const xmlNode* n) {
   return out;
 }
 
-std::string join(const std::vector<std::string>& parts) {
-  std::string out;
-  for (const std::string& p : parts) {
-    if (!out.empty()) out += ", ";
-    out += p;
-  }
-  return out;
-}
-
 void read_atom(const xmlNode* root, const std::string& url, Feed& feed) {
   feed.format = FeedFormat::kAtom;
   feed.title = atom_text(xml_child(root, "title"), false);
@@ -259,7 +250,7 @@ void read_atom(const xmlNode* root, const std::string& url, Feed& feed) {
     if (trim_ascii(when).empty()) when = child_text(e, "issued");  // Atom 0.3
     it.published = date(when);
     std::vector<std::string> authors = atom_authors(e);
-    it.author = join(authors.empty() ? feed_authors : authors);
+    it.author = join(authors.empty() ? feed_authors : authors, ", ");
     for (const xmlNode* c : children(e, "category")) {
       std::string term = std::string(trim_ascii(xml_attr(c, "label")));
       if (term.empty()) term = std::string(trim_ascii(xml_attr(c, "term")));
@@ -344,7 +335,7 @@ std::string json_authors(const json& obj) {
   if (auto it = obj.find("authors"); it != obj.end() && it->is_array())
     for (const json& a : *it) add(a);
   if (auto it = obj.find("author"); names.empty() && it != obj.end()) add(*it);
-  return join(names);
+  return join(names, ", ");
 }
 
 Feed parse_json_feed(std::string_view text, const std::string& url) {

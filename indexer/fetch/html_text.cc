@@ -4,6 +4,7 @@
 #include <array>
 #include <climits>
 
+#include <xinwen/ascii.h>
 #include "text_chars.h"
 
 namespace xinwen::extract {
@@ -53,14 +54,7 @@ bool is_block(std::string_view name) {
   return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
 }
 
-std::string join_paragraphs(const std::vector<std::string>& paragraphs) {
-  std::string out;
-  for (const std::string& p : paragraphs) {
-    if (!out.empty()) out += "\n\n";
-    out += p;
-  }
-  return out;
-}
+std::string join_paragraphs(const std::vector<std::string>& paragraphs) { return join(paragraphs, "\n\n"); }
 
 std::string inline_text(const xmlNode* n) {
   TextBuilder b;

@@ -30,10 +30,7 @@ std::string get_part(CURLU* u, CURLUPart part) {
   char* out = nullptr;
   if (curl_url_get(u, part, &out, 0) != CURLUE_OK || !out) return {};
   CurlString owned(out);
-  std::string s(out);
-  for (char& c : s)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return s;
+  return lower_ascii(out);
 }
 
 }  // namespace

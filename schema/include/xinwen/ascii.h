@@ -1,4 +1,4 @@
-// ASCII helpers for protocol text (HTTP headers, charset names, feed and
+// ASCII and string helpers for protocol text (HTTP headers, charset names, feed and
 // sources-file keywords, URLs), where only ASCII letters have case and only
 // ASCII white space separates. Text that readers see goes through the
 // analyzer's Unicode folding instead. Pure functions, safe from any thread.
@@ -16,6 +16,8 @@ constexpr bool is_ascii_space(char c) {
 
 constexpr bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
 
+constexpr bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
 constexpr char to_lower_ascii(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // s with A-Z turned to a-z; every other byte unchanged.
@@ -30,6 +32,19 @@ constexpr std::string_view trim_ascii(std::string_view s) {
   while (!s.empty() && is_ascii_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ascii_space(s.back())) s.remove_suffix(1);
   return s;
+}
+
+// parts with sep between each two: {"a", "b"}, ", " -> "a, b".
+template <typename Range>
+std::string join(const Range& parts, std::string_view sep) {
+  std::string out;
+  bool first = true;
+  for (const auto& p : parts) {
+    if (!first) out += sep;
+    out += p;
+    first = false;
+  }
+  return out;
 }
 
 // True if a and b are equal, ASCII letters compared without case.

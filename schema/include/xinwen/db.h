@@ -38,14 +38,14 @@ struct DatabaseStats {
 DatabaseStats database_stats(const std::string& path);
 
 // Calls f(db); when a writer's commits overtook the revision db was reading
-// (Xapian::DatabaseModifiedError), reopens db and calls f again, up to
-// `retries` more times, then lets the error through.
-template <typename Db, typename F>
+// (Xapian::DatabaseModifiedError, or the Retry error type given), reopens db
+// and calls f again, up to `retries` more times, then lets the error through.
+template <typename Retry = Xapian::DatabaseModifiedError, typename Db, typename F>
 auto with_reopen_retry(Db& db, F&& f, int retries = 3) {
   for (int attempt = 0;; ++attempt) {
     try {
       return f(db);
-    } catch (const Xapian::DatabaseModifiedError&) {
+    } catch (const Retry&) {
       if (attempt >= retries) throw;
       db.reopen();
     }
