@@ -46,9 +46,7 @@ class ProgressLine {
   void done() {
     if (enabled_) std::fputs("\r\033[K", stderr);
   }
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
-  }
+  double seconds() const { return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count(); }
 
  private:
   bool enabled_;

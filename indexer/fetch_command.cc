@@ -88,8 +88,8 @@ int run_fetch_command(FetchArgs& args) {
 Command add_fetch_command(CLI::App& app) {
   auto args = std::make_shared<FetchArgs>();
   HttpOptions& http = args->options.http;
-  CLI::App* fetch = app.add_subcommand(
-      "fetch", "Fetch news feeds (and article pages) and index them incrementally: the nightly job");
+  CLI::App* fetch =
+      app.add_subcommand("fetch", "Fetch news feeds (and article pages) and index them incrementally: the nightly job");
   fetch->footer(
       "Prints one line per feed: URL STATUS new= updated= unchanged= failed= bytes= ms= source= [error=],\n"
       "then a summary line. Exit status 0 all went in, 1 some feed or item failed, 2 bad usage or an unusable\n"

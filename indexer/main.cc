@@ -23,8 +23,9 @@ int main(int argc, char** argv) {
   CLI::App app{"Adds news articles to a xinwen database, deletes them, shows statistics, fetches feeds.",
                "xinwen-index"};
   app.require_subcommand(1);
-  app.footer("Exit status: 0 all went in, 1 some records were rejected (delete: ids not found; fetch: feeds or items\n"
-             "failed), 2 bad usage or an unusable database, 130 interrupted (what was committed stays).");
+  app.footer(
+      "Exit status: 0 all went in, 1 some records were rejected (delete: ids not found; fetch: feeds or items\n"
+      "failed), 2 bad usage or an unusable database, 130 interrupted (what was committed stays).");
   // Help shows each option's real default, read from the options it is bound to.
   app.option_defaults()->always_capture_default();
   const std::vector<Command> commands = {add_add_command(app), add_delete_command(app), add_stats_command(app),

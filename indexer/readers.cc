@@ -12,10 +12,10 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
-#include <xinwen/c_handle.h>
 
-#include <xinwen/schema.h>
 #include <xinwen/ascii.h>
+#include <xinwen/c_handle.h>
+#include <xinwen/schema.h>
 
 namespace xinwen {
 namespace {
@@ -32,7 +32,6 @@ Format format_of(const fs::path& p) {
   if (ext == ".txt" || ext == ".text") return Format::kText;
   return Format::kUnknown;
 }
-
 
 bool read_file(const fs::path& p, std::string* out, std::string* error) {
   std::ifstream in(p, std::ios::binary);
@@ -137,8 +136,7 @@ void read_json_lines(std::istream& in, const std::string& name, const RecordSink
 }
 
 std::string strip_markdown(std::string_view markdown) {
-  CHandle<cmark_node, cmark_node_free> doc(
-      cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT));
+  CHandle<cmark_node, cmark_node_free> doc(cmark_parse_document(markdown.data(), markdown.size(), CMARK_OPT_DEFAULT));
   CHandle<cmark_iter, cmark_iter_free> it(cmark_iter_new(doc.get()));
   std::string out;
   auto newline = [&] {
@@ -159,25 +157,17 @@ std::string strip_markdown(std::string_view markdown) {
           if (const char* lit = cmark_node_get_literal(node)) out += lit;
           newline();
           break;
-        case CMARK_NODE_SOFTBREAK:
-          out += ' ';
-          break;
-        case CMARK_NODE_LINEBREAK:
-          out += '\n';
-          break;
-        default:
-          break;  // HTML blocks and inline HTML carry markup, not text
+        case CMARK_NODE_SOFTBREAK: out += ' '; break;
+        case CMARK_NODE_LINEBREAK: out += '\n'; break;
+        default: break;  // HTML blocks and inline HTML carry markup, not text
       }
     } else if (ev == CMARK_EVENT_EXIT) {
       switch (type) {
         case CMARK_NODE_PARAGRAPH:
         case CMARK_NODE_HEADING:
         case CMARK_NODE_ITEM:
-        case CMARK_NODE_BLOCK_QUOTE:
-          newline();
-          break;
-        default:
-          break;
+        case CMARK_NODE_BLOCK_QUOTE: newline(); break;
+        default: break;
       }
     }
   }

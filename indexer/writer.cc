@@ -121,8 +121,7 @@ struct ParallelLoader::Impl {
   }
 };
 
-ParallelLoader::ParallelLoader(const std::string& path, unsigned jobs, IndexerOptions options,
-                               LoadCounters* counters)
+ParallelLoader::ParallelLoader(const std::string& path, unsigned jobs, IndexerOptions options, LoadCounters* counters)
     : impl_(std::make_unique<Impl>()) {
   namespace fs = std::filesystem;
   impl_->path = path;
@@ -144,8 +143,7 @@ ParallelLoader::ParallelLoader(const std::string& path, unsigned jobs, IndexerOp
     impl_->shard_paths.push_back(shard);
   }
   for (unsigned k = 0; k < jobs; ++k) impl_->workers.push_back(std::make_unique<Impl::Worker>());
-  for (unsigned k = 0; k < jobs; ++k)
-    impl_->workers[k]->thread = std::thread([this, k] { impl_->run(k); });
+  for (unsigned k = 0; k < jobs; ++k) impl_->workers[k]->thread = std::thread([this, k] { impl_->run(k); });
 }
 
 ParallelLoader::~ParallelLoader() {

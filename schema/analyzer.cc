@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
+#include <xinwen/c_handle.h>
 #include <xinwen/errors.h>
 #include <xinwen/fold.h>
-#include <xinwen/c_handle.h>
 
 namespace xinwen {
 namespace {
@@ -200,9 +200,8 @@ struct Analyzer::Impl {
   // Counts the n-grams of every Han run of text, once each.
   void count_han_ngrams(std::string_view text) {
     for (const HanRun& run : Analyzer::han_runs(text))
-      for_each_han_ngram(run.chars, [&](std::u32string_view g) {
-        grams.emplace_back(pack_gram(g[0], g.size() > 1 ? g[1] : 0), 1);
-      });
+      for_each_han_ngram(
+          run.chars, [&](std::u32string_view g) { grams.emplace_back(pack_gram(g[0], g.size() > 1 ? g[1] : 0), 1); });
   }
 
   // Adds the counted n-grams to the n-gram spaces, each with its total wdf.
@@ -288,8 +287,10 @@ struct Analyzer::Impl {
     while (i < n) {
       UChar32 c;
       U8_NEXT(p, i, n, c);
-      if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19)) digit = true;
-      else if (c != '.' && c != ',' && c != 0xFF0E && c != 0xFF0C) return false;
+      if ((c >= '0' && c <= '9') || (c >= 0xFF10 && c <= 0xFF19))
+        digit = true;
+      else if (c != '.' && c != ',' && c != 0xFF0E && c != 0xFF0C)
+        return false;
     }
     return digit;
   }
@@ -362,8 +363,7 @@ std::vector<std::string_view> Analyzer::segment(std::string_view text) {
       int32_t j = static_cast<int32_t>(i);
       U8_NEXT(reinterpret_cast<const uint8_t*>(seg.data()), j, static_cast<int32_t>(seg.size()), c);
       i = static_cast<std::size_t>(j);
-      if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x3000 || c == 0xA0 || c == 0xFEFF))
-        blank = false;
+      if (!(c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == 0x3000 || c == 0xA0 || c == 0xFEFF)) blank = false;
     }
     if (!blank) out.push_back(seg);
   }

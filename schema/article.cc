@@ -49,12 +49,9 @@ std::string normalize_value(const Field& f, std::string& v) {
       v = *t;
       break;
     }
-    case Normalize::kLanguage:
-      v = canonical_language(v);
-      break;
+    case Normalize::kLanguage: v = canonical_language(v); break;
     case Normalize::kTrim:
-    case Normalize::kKeepText:
-      break;
+    case Normalize::kKeepText: break;
   }
   return {};
 }
@@ -97,8 +94,8 @@ std::optional<std::string> normalize_time(std::string_view text) {
   std::string_view s = trim_ascii(text);
   std::size_t i = 0;
   int y, mo, d, h = 0, mi = 0, se = 0;
-  if (!read_digits(s, &i, 4, &y) || i >= s.size() || s[i++] != '-' || !read_digits(s, &i, 2, &mo) ||
-      i >= s.size() || s[i++] != '-' || !read_digits(s, &i, 2, &d))
+  if (!read_digits(s, &i, 4, &y) || i >= s.size() || s[i++] != '-' || !read_digits(s, &i, 2, &mo) || i >= s.size() ||
+      s[i++] != '-' || !read_digits(s, &i, 2, &d))
     return std::nullopt;
   if (mo < 1 || mo > 12 || d < 1 || d > static_cast<int>(days_in_month(y, static_cast<unsigned>(mo))))
     return std::nullopt;

@@ -1,10 +1,10 @@
-#include <xinwen/fold.h>
 #include <xinwen/ascii.h>
+#include <xinwen/fold.h>
 
 #include <unicode/normalizer2.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 #include <unicode/utf8.h>
 
 #include <algorithm>
@@ -65,8 +65,8 @@ char32_t fold_han(char32_t c) {
     return to ? to : c;
   }
   if (c < 0xF900) return c;
-  auto it = std::lower_bound(std::begin(kT2S), std::end(kT2S), c,
-                             [](const T2SPair& p, char32_t v) { return p.from < v; });
+  auto it =
+      std::lower_bound(std::begin(kT2S), std::end(kT2S), c, [](const T2SPair& p, char32_t v) { return p.from < v; });
   return (it != std::end(kT2S) && it->from == c) ? it->to : c;
 }
 
@@ -105,8 +105,8 @@ std::string fold_term(std::string_view utf8) {
   }
   if (all_ideographs) return out;
 
-  icu::UnicodeString text = icu::UnicodeString::fromUTF8(
-      icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
+  icu::UnicodeString text =
+      icu::UnicodeString::fromUTF8(icu::StringPiece(utf8.data(), static_cast<int32_t>(utf8.size())));
   UErrorCode status = U_ZERO_ERROR;
   icu::UnicodeString folded = nfkc_casefold().normalize(text, status);
   if (U_FAILURE(status)) folded = text;

@@ -7,8 +7,8 @@
 // substring is always the substring of the fold, which n-gram recall needs.
 #include <unicode/translit.h>
 #include <unicode/uchar.h>
-#include <unicode/uscript.h>
 #include <unicode/unistr.h>
+#include <unicode/uscript.h>
 
 #include <cstdio>
 #include <memory>

@@ -254,7 +254,8 @@ void Lexicon::Impl::load_entities(const std::string& path) {
     if (sections.empty()) fail(path, number, "key '" + key + "' outside any section");
     RawSection& s = sections.back();
     const auto& allowed = s.is_kind ? kind_keys : entity_keys;
-    if (!allowed.count(key)) fail(path, number, "unknown key '" + key + "' in [" + (s.is_kind ? "kind " : "entity ") + s.id + "]");
+    if (!allowed.count(key))
+      fail(path, number, "unknown key '" + key + "' in [" + (s.is_kind ? "kind " : "entity ") + s.id + "]");
     if (s.keys.count(key))
       fail(path, number, "key '" + key + "' repeated (first on line " + std::to_string(s.keys[key].first) + ")");
     std::vector<std::string> items = split_list(value);
@@ -344,7 +345,8 @@ void Lexicon::Impl::load_entities(const std::string& path) {
         // zh-hant (汇丰 written alike) is expected. Case alone, as
         // scripts/check-entities compares them.
         auto [pos, fresh] = seen.emplace(lower_ascii(n.text), script);
-        if (!fresh && pos->second == script) fail(path, line, "name '" + n.text + "' repeated in [entity " + s.id + "]");
+        if (!fresh && pos->second == script)
+          fail(path, line, "name '" + n.text + "' repeated in [entity " + s.id + "]");
         e.names.push_back(EntityName{n.text, script, n.ambiguous});
         std::string key = key_of(n.text);
         name_span = std::max(name_span, key_span(key));
@@ -518,7 +520,8 @@ std::vector<Translation> Lexicon::translations_of_key(const std::string& key) co
       if (head.glosses > o.max_headword_glosses) continue;
       for (std::uint32_t g = head.first_gloss; g < head.first_gloss + head.glosses; ++g) {
         if (out.size() >= o.max_translations) return out;
-        if (!seen(d.glosses[g].key)) out.push_back(Translation{d.glosses[g].text, d.glosses[g].key, d.glosses[g].proper});
+        if (!seen(d.glosses[g].key))
+          out.push_back(Translation{d.glosses[g].text, d.glosses[g].key, d.glosses[g].proper});
       }
     }
     return out;
@@ -548,7 +551,9 @@ std::vector<Translation> Lexicon::translations_of_key(const std::string& key) co
   return out;
 }
 
-std::vector<Translation> Lexicon::translations(std::string_view text) const { return translations_of_key(key_of(text)); }
+std::vector<Translation> Lexicon::translations(std::string_view text) const {
+  return translations_of_key(key_of(text));
+}
 
 LexiconMatch<Translation> Lexicon::match_translation(std::span<const std::string> words, std::size_t start) const {
   return longest_match<Translation>(words, start, impl_->dictionary_span,

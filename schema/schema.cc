@@ -24,25 +24,69 @@ constexpr std::string_view kPublishedKeys[] = {"date", "published", "publishDate
 // The order is the order of terms in a document: title positions come before
 // body positions, so it is part of the schema.
 constexpr std::array kFieldTable = {
-    Field{.name = "id", .query_name = "id", .prefix = "Q", .folded = false,
-          .text = &Article::id, .shape = InputShape::kStringOrInteger, .front_matter = kIdKeys},
-    Field{.name = "url", .query_name = "url", .prefix = "U", .folded = false,
-          .text = &Article::url, .front_matter = kUrlKeys},
-    Field{.name = "title", .query_name = "title", .prefix = "S", .ngram_prefix = "XTC", .kind = FieldKind::kText,
-          .weight = 3, .default_space = true, .text = &Article::title, .front_matter = kTitleKeys},
+    Field{.name = "id",
+          .query_name = "id",
+          .prefix = "Q",
+          .folded = false,
+          .text = &Article::id,
+          .shape = InputShape::kStringOrInteger,
+          .front_matter = kIdKeys},
+    Field{.name = "url",
+          .query_name = "url",
+          .prefix = "U",
+          .folded = false,
+          .text = &Article::url,
+          .front_matter = kUrlKeys},
+    Field{.name = "title",
+          .query_name = "title",
+          .prefix = "S",
+          .ngram_prefix = "XTC",
+          .kind = FieldKind::kText,
+          .weight = 3,
+          .default_space = true,
+          .text = &Article::title,
+          .front_matter = kTitleKeys},
     // The body of a Markdown file is its text, not a front-matter key.
-    Field{.name = "body", .kind = FieldKind::kText, .weight = 1, .default_space = true,
-          .text = &Article::body, .normalize = Normalize::kKeepText, .in_results = false},
-    Field{.name = "author", .query_name = "author", .prefix = "A", .ngram_prefix = "XAC", .kind = FieldKind::kText,
-          .weight = 1, .text = &Article::author, .shape = InputShape::kStringOrList, .front_matter = kAuthorKeys},
-    Field{.name = "source", .query_name = "source", .prefix = "XSRC", .slot = kSlotSource,
-          .text = &Article::source, .front_matter = kSourceKeys},
-    Field{.name = "lang", .query_name = "lang", .prefix = "L",
-          .text = &Article::lang, .front_matter = kLangKeys, .normalize = Normalize::kLanguage},
-    Field{.name = "tags", .query_name = "tag", .prefix = "K",
-          .list = &Article::tags, .shape = InputShape::kList, .front_matter = kTagKeys},
-    Field{.name = "published", .kind = FieldKind::kDate, .slot = kSlotPublished,
-          .text = &Article::published, .front_matter = kPublishedKeys, .normalize = Normalize::kTime},
+    Field{.name = "body",
+          .kind = FieldKind::kText,
+          .weight = 1,
+          .default_space = true,
+          .text = &Article::body,
+          .normalize = Normalize::kKeepText,
+          .in_results = false},
+    Field{.name = "author",
+          .query_name = "author",
+          .prefix = "A",
+          .ngram_prefix = "XAC",
+          .kind = FieldKind::kText,
+          .weight = 1,
+          .text = &Article::author,
+          .shape = InputShape::kStringOrList,
+          .front_matter = kAuthorKeys},
+    Field{.name = "source",
+          .query_name = "source",
+          .prefix = "XSRC",
+          .slot = kSlotSource,
+          .text = &Article::source,
+          .front_matter = kSourceKeys},
+    Field{.name = "lang",
+          .query_name = "lang",
+          .prefix = "L",
+          .text = &Article::lang,
+          .front_matter = kLangKeys,
+          .normalize = Normalize::kLanguage},
+    Field{.name = "tags",
+          .query_name = "tag",
+          .prefix = "K",
+          .list = &Article::tags,
+          .shape = InputShape::kList,
+          .front_matter = kTagKeys},
+    Field{.name = "published",
+          .kind = FieldKind::kDate,
+          .slot = kSlotPublished,
+          .text = &Article::published,
+          .front_matter = kPublishedKeys,
+          .normalize = Normalize::kTime},
 };
 
 }  // namespace
@@ -93,9 +137,8 @@ void check_schema_version(const Xapian::Database& db) {
   if (version == kSchemaVersion) return;
   if (version.empty() && db.get_doccount() == 0) return;
   throw EnvironmentError("database was built with schema version " +
-                         (version.empty() ? std::string("(none)") : version) +
-                         ", this xinwen uses version " + std::string(kSchemaVersion) +
-                         "; re-index the articles into a new database");
+                         (version.empty() ? std::string("(none)") : version) + ", this xinwen uses version " +
+                         std::string(kSchemaVersion) + "; re-index the articles into a new database");
 }
 
 std::string hash_hex(std::string_view bytes) {

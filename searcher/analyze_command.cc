@@ -70,12 +70,8 @@ int run_analyze(const AnalyzeCommand& c) {
   if (c.json) {
     json toks = json::array();
     for (const Token& t : tokens) {
-      json o = {{"token", t.term},
-                {"start_offset", t.begin},
-                {"end_offset", t.end},
-                {"position", t.position},
-                {"type", token_kind_name(t.kind)},
-                {"indexed", indexed_as(t)}};
+      json o = {{"token", t.term},        {"start_offset", t.begin},         {"end_offset", t.end},
+                {"position", t.position}, {"type", token_kind_name(t.kind)}, {"indexed", indexed_as(t)}};
       if (std::string s = analyzer.stem(t.term); !s.empty() && t.kind == TokenKind::kWord) o["stem"] = s;
       toks.push_back(o);
     }

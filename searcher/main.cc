@@ -32,15 +32,16 @@ void modes_only_first(const std::vector<xinwen::Mode>& modes, int argc, char** a
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"xinwen-search: ranked search over a xinwen database.\n"
-               "Query syntax: words, \"phrases\", AND OR NOT XOR, +must -not, title: source: lang: tag: author:,\n"
-               "word*, 2025-06-01..2025-07-01. Other modes are the subcommands below (MODE --help).",
-               "xinwen-search"};
+  CLI::App app{
+      "xinwen-search: ranked search over a xinwen database.\n"
+      "Query syntax: words, \"phrases\", AND OR NOT XOR, +must -not, title: source: lang: tag: author:,\n"
+      "word*, 2025-06-01..2025-07-01. Other modes are the subcommands below (MODE --help).",
+      "xinwen-search"};
   app.option_defaults()->always_capture_default();
   app.require_subcommand(0, 1);  // so that a mode's words may be mode names
   const xinwen::Mode search = xinwen::add_search_options(app);
   const std::vector<xinwen::Mode> modes = {xinwen::add_analyze_command(app), xinwen::add_suggest_command(app),
-                                           xinwen::add_batch_command(app),   xinwen::add_segment_command(app),
+                                           xinwen::add_batch_command(app), xinwen::add_segment_command(app),
                                            xinwen::add_serve_command(app)};
   for (const xinwen::Mode& m : modes) search.command->excludes(m.command);  // --db and QUERY are search's
   modes_only_first(modes, argc, argv);

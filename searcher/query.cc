@@ -7,8 +7,8 @@
 #include <vector>
 
 #include <xinwen/article.h>
-#include <xinwen/errors.h>
 #include <xinwen/calendar.h>
+#include <xinwen/errors.h>
 #include <xinwen/fold.h>
 #include <xinwen/schema.h>
 
@@ -138,10 +138,14 @@ std::vector<Lexeme> lex(std::string_view s) {
       continue;
     }
     if (field.empty() && !lx.mod) {
-      if (run == "AND") lx.type = Tok::kAnd;
-      else if (run == "OR") lx.type = Tok::kOr;
-      else if (run == "NOT") lx.type = Tok::kNot;
-      else if (run == "XOR") lx.type = Tok::kXor;
+      if (run == "AND")
+        lx.type = Tok::kAnd;
+      else if (run == "OR")
+        lx.type = Tok::kOr;
+      else if (run == "NOT")
+        lx.type = Tok::kNot;
+      else if (run == "XOR")
+        lx.type = Tok::kXor;
       if (lx.type != Tok::kEnd) {
         out.push_back(lx);
         continue;
@@ -284,8 +288,8 @@ class Parser {
         negate = true;
       }
       Node right = parse_group();
-      left = Node{std::nullopt, Xapian::Query(negate ? Xapian::Query::OP_AND_NOT : Xapian::Query::OP_AND,
-                                              left.query, right.query)};
+      left = Node{std::nullopt,
+                  Xapian::Query(negate ? Xapian::Query::OP_AND_NOT : Xapian::Query::OP_AND, left.query, right.query)};
     }
     return left;
   }
@@ -356,18 +360,23 @@ class Parser {
     }
     const Space space = field ? field_space(*field) : default_space();
     const bool positive = t.mod != '-';
-    std::vector<Xapian::Query> parts =
-        t.type == Tok::kPhrase ? phrase_queries(t.text, space, positive) : word_queries(t.text, space, t.wildcard, positive);
+    std::vector<Xapian::Query> parts = t.type == Tok::kPhrase ? phrase_queries(t.text, space, positive)
+                                                              : word_queries(t.text, space, t.wildcard, positive);
     for (Xapian::Query& q : parts) {
-      if (t.mod == '+') g.must.push_back(std::move(q));
-      else if (t.mod == '-') g.must_not.push_back(std::move(q));
-      else g.positive.push_back(std::move(q));
+      if (t.mod == '+')
+        g.must.push_back(std::move(q));
+      else if (t.mod == '-')
+        g.must_not.push_back(std::move(q));
+      else
+        g.positive.push_back(std::move(q));
     }
   }
 
   static void place_filter(Group& g, char mod, const std::string& key, const Xapian::Query& q) {
-    if (mod == '-') g.must_not.push_back(q);
-    else g.filters[key].push_back(q);
+    if (mod == '-')
+      g.must_not.push_back(q);
+    else
+      g.filters[key].push_back(q);
   }
 
   // Splits analyzed tokens into units: each run of adjacent Han words is one
@@ -393,7 +402,8 @@ class Parser {
 
   Xapian::Query han_unit(std::string_view text, const std::vector<Token>& toks, std::size_t b, std::size_t e,
                          const Space& space, bool positive) {
-    std::vector<Token> sub(toks.begin() + static_cast<std::ptrdiff_t>(b), toks.begin() + static_cast<std::ptrdiff_t>(e));
+    std::vector<Token> sub(toks.begin() + static_cast<std::ptrdiff_t>(b),
+                           toks.begin() + static_cast<std::ptrdiff_t>(e));
     std::vector<HanRun> runs = Analyzer::han_runs(text.substr(toks[b].begin, toks[e - 1].end - toks[b].begin));
     std::u32string chars;
     for (const HanRun& r : runs) chars += r.chars;
@@ -410,9 +420,8 @@ class Parser {
       std::set<std::string> seen;
       for (const std::string& g : han_query_ngrams(chars))
         if (seen.insert(g).second) gram_queries.emplace_back(space.ngrams + g);
-      ngram = gram_queries.size() == 1
-                  ? gram_queries.front()
-                  : Xapian::Query(Xapian::Query::OP_AND, gram_queries.begin(), gram_queries.end());
+      ngram = gram_queries.size() == 1 ? gram_queries.front()
+                                       : Xapian::Query(Xapian::Query::OP_AND, gram_queries.begin(), gram_queries.end());
     }
     // The query's own words. A two-character word is one of the bigrams
     // above, which count more where they stand as words in the document; a
@@ -422,8 +431,8 @@ class Parser {
     for (const Token& t : sub)
       if (han_word_role(t.term) == HanWordRole::kTerm) words.emplace_back(space.words + t.term);
     if (words.empty()) return ngram;
-    Xapian::Query whole = words.size() == 1 ? words.front()
-                                            : Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
+    Xapian::Query whole =
+        words.size() == 1 ? words.front() : Xapian::Query(Xapian::Query::OP_AND, words.begin(), words.end());
     return Xapian::Query(Xapian::Query::OP_AND_MAYBE, ngram,
                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, whole, kWholeWordBoost));
   }
@@ -521,12 +530,13 @@ Xapian::Query QueryBuilder::date_range(std::string_view from, std::string_view t
     std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", year, month, day);
     return std::string(buf);
   };
-  auto month_end = [](int year, int month) { return static_cast<int>(days_in_month(year, static_cast<unsigned>(month))); };
+  auto month_end = [](int year, int month) {
+    return static_cast<int>(days_in_month(year, static_cast<unsigned>(month)));
+  };
   std::vector<Xapian::Query> terms;
   char buf[40];
   while (y <= 9999 && ymd(y, m, d) <= hi) {
-    if (terms.size() == kMaxDateTerms)
-      return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotPublished, begin, end);
+    if (terms.size() == kMaxDateTerms) return Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotPublished, begin, end);
     if (d == 1 && m == 1 && ymd(y, 12, 31) <= hi) {
       std::snprintf(buf, sizeof buf, "%04d", y);
       terms.emplace_back(std::string(kYearPrefix) + buf);

@@ -64,7 +64,8 @@ SearchResponse Searcher::search(const SearchRequest& request) {
   // A database error may be a swap (compaction) under the reader: reopening
   // opens the new files. Twice more, then the error is the world's.
   try {
-    return with_reopen_retry<Xapian::DatabaseError>(*this, [&](Searcher& s) { return s.search_once(request); }, 2);
+    return with_reopen_retry<Xapian::DatabaseError>(
+        *this, [&](Searcher& s) { return s.search_once(request); }, 2);
   } catch (const Xapian::DatabaseModifiedError&) {
     throw EnvironmentError("database keeps changing under the search; try again");
   } catch (const Xapian::DatabaseError& e) {
@@ -88,7 +89,8 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   if (Xapian::Query f = filter_terms(*field_by_name("lang"), req.langs); !f.empty()) filters.push_back(f);
   auto filtered = [&](const Xapian::Query& q) {
     if (filters.empty()) return q;
-    return Xapian::Query(Xapian::Query::OP_FILTER, q, Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
+    return Xapian::Query(Xapian::Query::OP_FILTER, q,
+                         Xapian::Query(Xapian::Query::OP_AND, filters.begin(), filters.end()));
   };
 
   Xapian::Enquire enquire(db_);
@@ -108,13 +110,13 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   Xapian::Query ranked = full;
   if (pq.all_words) {
     Xapian::Query bonus((new Xapian::FixedWeightPostingSource(kTierBonus))->release());
-    ranked = filtered(Xapian::Query(Xapian::Query::OP_OR,
-                                    Xapian::Query(Xapian::Query::OP_AND, *pq.all_words, bonus), pq.query));
+    ranked = filtered(
+        Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_AND, *pq.all_words, bonus), pq.query));
   }
   enquire.set_query(ranked);
-  Xapian::MSet mset = enquire.get_mset(static_cast<Xapian::doccount>(req.offset),
-                                       static_cast<Xapian::doccount>(req.limit),
-                                       static_cast<Xapian::doccount>(req.offset + req.limit));
+  Xapian::MSet mset =
+      enquire.get_mset(static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
+                       static_cast<Xapian::doccount>(req.offset + req.limit));
   out.total = mset.get_matches_estimated();
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Xapian::Document doc = it.get_document();

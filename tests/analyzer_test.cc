@@ -55,15 +55,17 @@ TEST_CASE("words are folded and normalized", "[analyzer]") {
   };
   const std::vector<Row> rows = {
       {"NVIDIA Chips", {"nvidia", "chips"}},
-      {"ＡＩ ｃｈｉｐｓ", {"ai", "chips"}},              // full-width Latin: NFKC
-      {"AI\xC2\xA0" "chips", {"ai", "chips"}},            // NBSP separates like a space
+      {"ＡＩ ｃｈｉｐｓ", {"ai", "chips"}},  // full-width Latin: NFKC
+      {"AI\xC2\xA0"
+       "chips",
+       {"ai", "chips"}},                                         // NBSP separates like a space
       {"DeepSeek\xE2\x80\x99s models", {"deepseek", "models"}},  // curly possessive
       {"DeepSeek's models", {"deepseek", "models"}},             // straight possessive
       {"the U.S. economy", {"the", "us", "economy"}},
       {"H20 and 18A at 747.9", {"h20", "and", "18a", "at", "747.9"}},
-      {"股價", {"股价"}},                                 // Traditional folded to Simplified
-      {"don\xE2\x80\x99t", {"don't"}},                   // curly apostrophe inside a word
-      {"5月3日 增长2亿", {"5月", "5", "3日", "3", "增长", "2亿", "2"}},  // number + unit is a word, number too
+      {"股價", {"股价"}},                                                         // Traditional folded to Simplified
+      {"don\xE2\x80\x99t", {"don't"}},                                            // curly apostrophe inside a word
+      {"5月3日 增长2亿", {"5月", "5", "3日", "3", "增长", "2亿", "2"}},           // number + unit is a word, number too
       {"<UNIA.TO> open_ai", {"unia.to", "unia", "to", "open_ai", "open", "ai"}},  // dotted words and their parts
       {"", {}},
   };
@@ -148,13 +150,13 @@ TEST_CASE("Han words: long ones are terms, two-character ones weigh on their big
   };
   CHECK(wdf("阿里巴巴") == 1);  // a term of its own
   CHECK(positions_of(doc, "阿里巴巴") == 0);
-  CHECK(wdf("股价") == 0);    // no term: its bigram stands for it
+  CHECK(wdf("股价") == 0);  // no term: its bigram stands for it
   CHECK(wdf("XC股价") == kWholeWordWdf);
   CHECK(wdf("XC巴股") == 1);  // across a word boundary
   CHECK(wdf("XC阿里") == 1);  // inside a longer word
   CHECK(wdf("的") == 0);      // one character: the n-grams find it
   CHECK(wdf("XC的升") == 1);
-  CHECK(wdf("XC升") == 1);     // ends the run and starts no bigram
+  CHECK(wdf("XC升") == 1);  // ends the run and starts no bigram
   Xapian::Document twice;
   pos = 0;
   a.index_field(twice, *field_by_name("body"), "股升。升股", &pos);
@@ -172,8 +174,10 @@ TEST_CASE("bad input never throws and every term is valid and short", "[analyzer
   Analyzer a;
   const std::vector<std::string> inputs = {
       std::string("\xFF\xFE bad \xC3 utf8 \xE4\xB8"),
-      std::string("nul\0inside\x01\x02" "control", 22),
-      std::string(10 << 20, 'a'),                 // 10 MB, no break
+      std::string("nul\0inside\x01\x02"
+                  "control",
+                  22),
+      std::string(10 << 20, 'a'),  // 10 MB, no break
       [] {
         std::string s;
         for (int i = 0; i < 200000; ++i) s += "中文";

@@ -2,9 +2,9 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include <xinwen/readers.h>
 #include <xinwen/analyzer.h>
 #include <xinwen/article.h>
+#include <xinwen/readers.h>
 #include <xinwen/schema.h>
 
 using namespace xinwen;
@@ -92,8 +92,8 @@ TEST_CASE("a document carries the schema's terms and values", "[article]") {
   Xapian::Document doc = make_document(*o.article, an);
   std::set<std::string> terms;
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) terms.insert(*it);
-  for (const char* t : {"Qn1", "Uhttps://e.com/n1", "Snvidia", "XSRCharbour ledger", "Lzh-hant", "Lzh", "Ksemiconductors",
-                        "D20250601", "M202506", "Y2025", "Aann", "chips"})
+  for (const char* t : {"Qn1", "Uhttps://e.com/n1", "Snvidia", "XSRCharbour ledger", "Lzh-hant", "Lzh",
+                        "Ksemiconductors", "D20250601", "M202506", "Y2025", "Aann", "chips"})
     CHECK(terms.count(t) == 1);
   CHECK(doc.get_value(kSlotPublished) == "2025-06-01T00:30:00Z");
   CHECK(doc.get_value(kSlotSource) == "Harbour Ledger");
@@ -115,7 +115,8 @@ TEST_CASE("a long id becomes a hashed term under the limit", "[article]") {
 TEST_CASE("Markdown with front matter", "[article]") {
   const std::string md =
       "---\ntitle: Arizona fabs\ndate: 2025-03-04T10:00:00+08:00\nauthor: [Ann, Bo]\ntags: [chips, tsmc]\n"
-      "url: https://e.com/az\nslug: ignored\n---\n# Heading\n\nSome **bold** and a [link text](https://x.org/hidden).\n\n"
+      "url: https://e.com/az\nslug: ignored\n---\n# Heading\n\nSome **bold** and a [link "
+      "text](https://x.org/hidden).\n\n"
       "- item one\n- item `code`\n";
   auto o = article_from_markdown(md, "posts/az.md");
   REQUIRE(o.article);
@@ -131,7 +132,8 @@ TEST_CASE("Markdown with front matter", "[article]") {
 
   CHECK_FALSE(article_from_markdown("---\ntitle: x\n", "f.md").article);
   CHECK(article_from_markdown("---\ntitle: [unclosed\n---\nbody", "f.md").error.find("YAML") != std::string::npos);
-  CHECK(article_from_markdown("---\ntitle: x\ndraft: true\n---\nbody", "f.md").error.find("draft") != std::string::npos);
+  CHECK(article_from_markdown("---\ntitle: x\ndraft: true\n---\nbody", "f.md").error.find("draft") !=
+        std::string::npos);
   // Without url or id, the file path is the id, so editing the file replaces it.
   CHECK(article_from_markdown("---\ntitle: x\n---\nbody", "posts/x.md").article->id == "posts/x.md");
 }

@@ -1,12 +1,12 @@
 // End to end: the bundled samples indexed by xinwen-index, queried through
 // xinwen-search in English, Simplified, Traditional, cross-script and mixed.
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include <xinwen/readers.h>
 #include <xinwen/errors.h>
+#include <xinwen/readers.h>
 #include <xinwen/search.h>
 #include "test_util.h"
 
@@ -41,7 +41,9 @@ std::vector<std::string> ids(const json& j) {
   return out;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 std::ptrdiff_t rank_of(const std::vector<std::string>& v, const std::string& x) {
   return std::find(v.begin(), v.end(), x) - v.begin();
@@ -58,8 +60,10 @@ TEST_CASE("English: every word ranks above some words, and both come back", "[e2
   CHECK(has(r, "en-nvidia-h20-licences-2025"));  // chip and export, no rule
   bool seen_some = false;
   for (const auto& h : j["results"]) {
-    if (h["matched"] == "some") seen_some = true;
-    else CHECK_FALSE(seen_some);  // no "all" after a "some"
+    if (h["matched"] == "some")
+      seen_some = true;
+    else
+      CHECK_FALSE(seen_some);  // no "all" after a "some"
   }
   CHECK(seen_some);
   CHECK(j["total"].get<int>() >= static_cast<int>(r.size()));
@@ -304,8 +308,9 @@ TEST_CASE("suggest, batch and segment answer as before", "[e2e][cli]") {
   RunResult s = run(search_bin() + " suggest --db " + sample_db() + " -n 3 nv");
   REQUIRE(s.status == 0);
   CHECK(s.out.find("nvidia\n") != std::string::npos);
-  RunResult b = run("printf '%s\\n' '{\"q\":\"nvidia\"}' '{\"q\":\"nvidia\",\"limit\":1}' '{\"q\":\"x\",\"sort\":\"bad\"}' | " +
-                    search_bin() + " batch --db " + sample_db() + " --limit 2");
+  RunResult b =
+      run("printf '%s\\n' '{\"q\":\"nvidia\"}' '{\"q\":\"nvidia\",\"limit\":1}' '{\"q\":\"x\",\"sort\":\"bad\"}' | " +
+          search_bin() + " batch --db " + sample_db() + " --limit 2");
   REQUIRE(b.status == 0);
   std::istringstream lines(b.out);
   std::string line;

@@ -45,12 +45,29 @@ TEST_CASE("language tags are made canonical with ICU", "[fields][lang]") {
     const char* out;
   };
   const Row rows[] = {
-      {"zh-TW", "zh-Hant"},      {"zh_TW", "zh-Hant"},      {"ZH-tw", "zh-Hant"},  {"zh-HK", "zh-Hant"},
-      {"zh-MO", "zh-Hant"},      {"zh-Hant-TW", "zh-Hant"}, {"zh-hant", "zh-Hant"}, {"zh-CN", "zh-Hans"},
-      {"zh-SG", "zh-Hans"},      {"zh-Hans-CN", "zh-Hans"}, {"zh-hans", "zh-Hans"}, {"zh-Hant-CN", "zh-Hant"},
-      {"zh", "zh"},              {"en", "en"},              {" EN ", "en"},        {"en-US", "en-US"},
-      {"en-us", "en-US"},        {"en_GB", "en-GB"},        {"pt-br", "pt-BR"},    {"sr-latn-rs", "sr-Latn-RS"},
-      {"en-US-u-ca-gregory", "en-US"}, {"iw", "he"},        {"", ""},
+      {"zh-TW", "zh-Hant"},
+      {"zh_TW", "zh-Hant"},
+      {"ZH-tw", "zh-Hant"},
+      {"zh-HK", "zh-Hant"},
+      {"zh-MO", "zh-Hant"},
+      {"zh-Hant-TW", "zh-Hant"},
+      {"zh-hant", "zh-Hant"},
+      {"zh-CN", "zh-Hans"},
+      {"zh-SG", "zh-Hans"},
+      {"zh-Hans-CN", "zh-Hans"},
+      {"zh-hans", "zh-Hans"},
+      {"zh-Hant-CN", "zh-Hant"},
+      {"zh", "zh"},
+      {"en", "en"},
+      {" EN ", "en"},
+      {"en-US", "en-US"},
+      {"en-us", "en-US"},
+      {"en_GB", "en-GB"},
+      {"pt-br", "pt-BR"},
+      {"sr-latn-rs", "sr-Latn-RS"},
+      {"en-US-u-ca-gregory", "en-US"},
+      {"iw", "he"},
+      {"", ""},
       // Not a tag ICU reads: kept, trimmed and in lower case.
       {" en-US.UTF-8 ", "en-us.utf-8"},
   };
@@ -74,13 +91,12 @@ TEST_CASE("a zh-TW JSON Lines record is stored as zh-Hant and found by lang:zh-h
 
   test::TempDir t;
   const std::string db = t / "db";
-  index_json_lines(db,
-                   R"({"id":"tw1","title":"高雄港貨櫃量創新高","lang":"zh-TW"})"
-                   "\n"
-                   R"({"id":"cn1","title":"深圳港集装箱吞吐量创新高","lang":"zh_CN"})"
-                   "\n"
-                   R"({"id":"en1","title":"Ningbo port record","lang":"en-US"})"
-                   "\n");
+  index_json_lines(db, R"({"id":"tw1","title":"高雄港貨櫃量創新高","lang":"zh-TW"})"
+                       "\n"
+                       R"({"id":"cn1","title":"深圳港集装箱吞吐量创新高","lang":"zh_CN"})"
+                       "\n"
+                       R"({"id":"en1","title":"Ningbo port record","lang":"en-US"})"
+                       "\n");
   Searcher s(db);
   auto ids = [&](const std::string& query) {
     SearchRequest req;
@@ -186,7 +202,8 @@ TEST_CASE("JSON input shapes follow the table", "[fields][json]") {
   CHECK(o.article->author == "Ann, Bo");
   CHECK(o.article->tags == std::vector<std::string>{"one"});
   CHECK(o.article->lang.empty());
-  CHECK(article_from_json(R"({"title":"t","tags":[1]})").error == "field \"tags\" must be a string or an array of strings");
+  CHECK(article_from_json(R"({"title":"t","tags":[1]})").error ==
+        "field \"tags\" must be a string or an array of strings");
   CHECK(article_from_json(R"({"title":["a"]})").error == "field \"title\" must be a string");
   CHECK(article_from_json(R"({"title":"t","url":7})").error == "field \"url\" must be a string");
   // Front-matter aliases are not JSON keys.
@@ -199,7 +216,8 @@ TEST_CASE("JSON input shapes follow the table", "[fields][json]") {
 TEST_CASE("front-matter keys and their aliases set their fields", "[fields][markdown]") {
   const std::string md =
       "---\ntitle: Aliases\npublishDate: 2025-02-03\nauthors: [A, B]\ncategories: [c1]\ntags: t1\n"
-      "permalink: https://E.com/p#x\nlanguage: zh_HK\nsource: Blog\nbody: not the body\nslug: ignored\n---\nText *here*\n";
+      "permalink: https://E.com/p#x\nlanguage: zh_HK\nsource: Blog\nbody: not the body\nslug: ignored\n---\nText "
+      "*here*\n";
   auto o = article_from_markdown(md, "posts/a.md");
   REQUIRE(o.article);
   const Article& a = *o.article;
@@ -225,9 +243,10 @@ TEST_CASE("front-matter keys and their aliases set their fields", "[fields][mark
 TEST_CASE("search results carry the table's fields; facets come when asked", "[fields][json]") {
   test::TempDir t;
   const std::string db = t / "db";
-  index_json_lines(db, R"({"id":"x1","url":"https://e.com/x1","title":"Copper","body":"copper prices","tags":["metals"],)"
-                       R"("published":"2025-06-01","source":"Wire","lang":"en","author":"Ann"})"
-                       "\n");
+  index_json_lines(db,
+                   R"({"id":"x1","url":"https://e.com/x1","title":"Copper","body":"copper prices","tags":["metals"],)"
+                   R"("published":"2025-06-01","source":"Wire","lang":"en","author":"Ann"})"
+                   "\n");
   Searcher s(db);
   SearchRequest req;
   req.query = "copper";

@@ -12,9 +12,9 @@
 #include <thread>
 
 #include <xinwen/load.h>
-#include <xinwen/writer.h>
 #include <xinwen/schema.h>
 #include <xinwen/search.h>
+#include <xinwen/writer.h>
 #include "test_util.h"
 
 using namespace xinwen;
@@ -52,7 +52,8 @@ TEST_CASE("re-adding a batch leaves the count unchanged; changes replace", "[ind
   CHECK(count(db) == n);
   CHECK(again.out.find("added 0, replaced 0, unchanged 30, rejected 0") != std::string::npos);
 
-  spit(t / "changed.jsonl", R"({"id":"en-chip-export-rules-2025","title":"Rewritten","body":"new text"})" "\n");
+  spit(t / "changed.jsonl", R"({"id":"en-chip-export-rules-2025","title":"Rewritten","body":"new text"})"
+                            "\n");
   RunResult changed = run(index_bin() + " add --db " + db + " " + t / "changed.jsonl");
   CHECK(changed.out.find("added 0, replaced 1") != std::string::npos);
   CHECK(count(db) == n);
@@ -65,8 +66,10 @@ TEST_CASE("re-adding a batch leaves the count unchanged; changes replace", "[ind
 
   // The same id twice in one run, into a new database, before any commit:
   // the second replaces the first.
-  spit(t / "twice.jsonl", R"({"id":"same","title":"First","body":"one"})" "\n"
-                          R"({"id":"same","title":"Second","body":"two"})" "\n");
+  spit(t / "twice.jsonl", R"({"id":"same","title":"First","body":"one"})"
+                          "\n"
+                          R"({"id":"same","title":"Second","body":"two"})"
+                          "\n");
   RunResult twice = run(index_bin() + " add --db " + t / "fresh" + " " + t / "twice.jsonl");
   CHECK(twice.out.find("added 1, replaced 1") != std::string::npos);
   CHECK(count(t / "fresh") == 1);
@@ -80,15 +83,21 @@ TEST_CASE("bad records are reported with file:line and skipped", "[indexer]") {
   TempDir t;
   const std::string db = t / "db";
   std::string input;
-  input += R"({"id":"good-1","title":"First good record"})" "\n";
-  input += R"({"id":"bad-json","title":)" "\n";
-  input += R"({"id":"no-text","url":"https://e.com/x"})" "\n";
-  input += R"({"id":"bad-date","title":"t","published":"next tuesday"})" "\n";
+  input += R"({"id":"good-1","title":"First good record"})"
+           "\n";
+  input += R"({"id":"bad-json","title":)"
+           "\n";
+  input += R"({"id":"no-text","url":"https://e.com/x"})"
+           "\n";
+  input += R"({"id":"bad-date","title":"t","published":"next tuesday"})"
+           "\n";
   input += "{\"id\":\"bad-utf8\",\"title\":\"\xC3\x28\"}\n";
-  input += R"({"id":"good-2","body":"Second good record","colour":"blue"})" "\n";
+  input += R"({"id":"good-2","body":"Second good record","colour":"blue"})"
+           "\n";
   spit(t / "in.jsonl", input);
   spit(t / "notes.xyz", "not an article format");
-  RunResult r = run(index_bin() + " add --db " + db + " " + t / "in.jsonl" + " " + t / "notes.xyz" + " " + t / "missing.jsonl");
+  RunResult r =
+      run(index_bin() + " add --db " + db + " " + t / "in.jsonl" + " " + t / "notes.xyz" + " " + t / "missing.jsonl");
   CHECK(r.status == 1);
   CHECK(r.err.find("in.jsonl:2: rejected: invalid JSON") != std::string::npos);
   CHECK(r.err.find("in.jsonl:3: rejected: neither title nor body") != std::string::npos);
@@ -238,11 +247,16 @@ TEST_CASE("a new database appears whole or not at all", "[indexer]") {
 TEST_CASE("a one-character Han query finds the character anywhere, at the end of a run too", "[indexer][query]") {
   TempDir t;
   spit(t / "gold.jsonl",
-       R"({"id":"end","body":"今天他買了黃金"})" "\n"      // 金 only ends a run
-       R"({"id":"start","body":"金價大漲"})" "\n"          // 金 starts a bigram
-       R"({"id":"both","body":"黃金，金價"})" "\n"         // both
-       R"({"id":"alone","body":"Meta 金 AI"})" "\n"        // a run of one
-       R"({"id":"none","body":"銀價大漲"})" "\n");
+       R"({"id":"end","body":"今天他買了黃金"})"
+       "\n"  // 金 only ends a run
+       R"({"id":"start","body":"金價大漲"})"
+       "\n"  // 金 starts a bigram
+       R"({"id":"both","body":"黃金，金價"})"
+       "\n"  // both
+       R"({"id":"alone","body":"Meta 金 AI"})"
+       "\n"  // a run of one
+       R"({"id":"none","body":"銀價大漲"})"
+       "\n");
   RunResult r = run(index_bin() + " add --db " + t / "db" + " " + t / "gold.jsonl");
   REQUIRE(r.status == 0);
   Searcher s(t / "db");

@@ -294,9 +294,9 @@ TEST_CASE("scripts/check-entities rejects what the loader rejects, on the same l
   if (std::system("python3 --version >/dev/null 2>&1") != 0) test::skip_test("python3 is not installed");
   TempDir dir;
   const std::string head = "[kind bank]\nwords = bank, 银行\n";
-  for (const std::string& text : {head + "[entity x]\nkind = bank\nen = X\nfoo = y\n",
-                                  head + "[entity x]\nkind = bank\nen = X\nzh-hans = Xi\n",
-                                  head + "[entity x]\nkind = bank\nen = X\ntickers = nvda\n"}) {
+  for (const std::string& text :
+       {head + "[entity x]\nkind = bank\nen = X\nfoo = y\n", head + "[entity x]\nkind = bank\nen = X\nzh-hans = Xi\n",
+        head + "[entity x]\nkind = bank\nen = X\ntickers = nvda\n"}) {
     test::spit(dir / "bad.ini", text);
     std::string line = load_error(text).substr(0, 2);  // "6:"
     auto r = test::run("python3 " + std::string(XINWEN_SOURCE_DIR) + "/scripts/check-entities " + dir / "bad.ini");

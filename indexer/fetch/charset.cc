@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <memory>
+
 #include <xinwen/ascii.h>
 #include <xinwen/c_handle.h>
 

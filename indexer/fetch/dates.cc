@@ -10,7 +10,6 @@
 namespace xinwen {
 namespace {
 
-
 // Month number (1-12) of an English month name or its abbreviation; 0 if none.
 int month_number(std::string_view word) {
   static const std::array<std::string_view, 12> kMonths = {"jan", "feb", "mar", "apr", "may", "jun",

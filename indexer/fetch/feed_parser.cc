@@ -3,11 +3,11 @@
 #include <climits>
 #include <nlohmann/json.hpp>
 
+#include <xinwen/ascii.h>
 #include <xinwen/fetch/dates.h>
 #include <xinwen/fetch/html_extract.h>
-#include "libxml_util.h"
 #include <xinwen/fetch/url.h>
-#include <xinwen/ascii.h>
+#include "libxml_util.h"
 
 namespace xinwen {
 namespace {

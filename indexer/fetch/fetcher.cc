@@ -18,16 +18,16 @@
 #include <unordered_set>
 #include <utility>
 
-#include <xinwen/fetch/charset.h>
-#include <xinwen/fetch/feed_parser.h>
-#include <xinwen/fetch/html_extract.h>
-#include <xinwen/fetch/url.h>
 #include <xinwen/article.h>
 #include <xinwen/ascii.h>
 #include <xinwen/bounded_queue.h>
 #include <xinwen/canonical.h>
 #include <xinwen/db.h>
 #include <xinwen/errors.h>
+#include <xinwen/fetch/charset.h>
+#include <xinwen/fetch/feed_parser.h>
+#include <xinwen/fetch/html_extract.h>
+#include <xinwen/fetch/url.h>
 #include <xinwen/schema.h>
 
 namespace xinwen {
@@ -208,8 +208,8 @@ class IndexThread {
   std::unique_ptr<Sink> sink_;
   const std::function<void(const FeedReport&)>& on_feed_;
   BoundedQueue<Task> tasks_{kQueueLimit};
-  bool finished_ = false;         // caller's thread only
-  std::exception_ptr error_;      // written by the thread before it ends
+  bool finished_ = false;     // caller's thread only
+  std::exception_ptr error_;  // written by the thread before it ends
   std::atomic<bool> failed_{false};
   std::unordered_map<std::size_t, Counts> counts_;  // indexer thread only
   std::vector<FeedReport> done_;                    // indexer thread until joined

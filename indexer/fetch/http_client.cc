@@ -13,9 +13,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include <xinwen/fetch/url.h>
 #include <xinwen/ascii.h>
 #include <xinwen/c_handle.h>
+#include <xinwen/fetch/url.h>
 
 namespace xinwen {
 namespace {

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+
 #include <xinwen/c_handle.h>
 
 namespace xinwen {

@@ -7,10 +7,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include <xinwen/fetch/dates.h>
-#include <xinwen/fetch/url.h>
 #include <xinwen/article.h>
 #include <xinwen/ascii.h>
+#include <xinwen/fetch/dates.h>
+#include <xinwen/fetch/url.h>
 #include "html_text.h"
 #include "text_chars.h"
 

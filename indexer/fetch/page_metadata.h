@@ -12,8 +12,8 @@
 namespace xinwen::extract {
 
 struct PageMetadata {
-  PageInfo info;              // every field but body
-  std::string json_ld_body;   // JSON-LD articleBody as written (HTML or text), or ""
+  PageInfo info;             // every field but body
+  std::string json_ld_body;  // JSON-LD articleBody as written (HTML or text), or ""
 };
 
 // Reads the metadata of the document whose root element is root. url is

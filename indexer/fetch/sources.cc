@@ -3,11 +3,11 @@
 #include <map>
 #include <sstream>
 
-#include <xinwen/fetch/url.h>
 #include <xinwen/article.h>
+#include <xinwen/ascii.h>
 #include <xinwen/canonical.h>
 #include <xinwen/errors.h>
-#include <xinwen/ascii.h>
+#include <xinwen/fetch/url.h>
 
 namespace xinwen {
 namespace {

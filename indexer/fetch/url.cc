@@ -3,6 +3,7 @@
 #include <curl/curl.h>
 
 #include <memory>
+
 #include <xinwen/ascii.h>
 #include <xinwen/c_handle.h>
 

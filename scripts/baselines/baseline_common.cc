@@ -46,8 +46,8 @@ Query parse_query_line(const std::string& line, std::size_t default_limit) {
 
 }  // namespace
 
-void read_articles(const std::vector<std::string>& files,
-                   const std::function<void(const Article&)>& on_article, IndexCounts& counts) {
+void read_articles(const std::vector<std::string>& files, const std::function<void(const Article&)>& on_article,
+                   IndexCounts& counts) {
   std::string line;
   for (const auto& file : files) {
     std::ifstream in(file, std::ios::binary);
@@ -75,8 +75,8 @@ void read_articles(const std::vector<std::string>& files,
 }
 
 void print_index_summary(const IndexCounts& counts, double seconds) {
-  std::printf("added %zu, replaced %zu, unchanged 0, rejected %zu, %.2f s\n", counts.added,
-              counts.replaced, counts.rejected, seconds);
+  std::printf("added %zu, replaced %zu, unchanged 0, rejected %zu, %.2f s\n", counts.added, counts.replaced,
+              counts.rejected, seconds);
   std::fflush(stdout);
 }
 

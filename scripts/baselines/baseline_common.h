@@ -48,8 +48,8 @@ struct IndexCounts {
 // Calls on_article for every record of every file, in order. A line that is
 // not a JSON object with a non-empty string "id" is counted in counts.rejected
 // and reported on stderr. Throws std::runtime_error when a file cannot be read.
-void read_articles(const std::vector<std::string>& files,
-                   const std::function<void(const Article&)>& on_article, IndexCounts& counts);
+void read_articles(const std::vector<std::string>& files, const std::function<void(const Article&)>& on_article,
+                   IndexCounts& counts);
 
 // Prints the closing line that scripts/bench reads, in the same shape as
 // xinwen-index: "added 123, replaced 0, unchanged 0, rejected 0, 4.21 s".

@@ -55,8 +55,7 @@ void exec(sqlite3* db, const char* sql) {
 
 Statement prepare(sqlite3* db, const std::string& sql) {
   sqlite3_stmt* raw = nullptr;
-  if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) !=
-      SQLITE_OK) {
+  if (sqlite3_prepare_v3(db, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &raw, nullptr) != SQLITE_OK) {
     fail(db, "cannot prepare " + sql);
   }
   return Statement(raw);
@@ -87,13 +86,10 @@ int add(const xinwen_bench::CommandLine& cl) {
        "  USING fts5(title, body, tokenize='trigram');");
 
   Statement find = prepare(db, "SELECT rowid FROM article WHERE id = ?1");
-  Statement insert_article =
-      prepare(db, "INSERT INTO article(id, source, published) VALUES(?1, ?2, ?3)");
-  Statement update_article =
-      prepare(db, "UPDATE article SET source = ?2, published = ?3 WHERE rowid = ?1");
+  Statement insert_article = prepare(db, "INSERT INTO article(id, source, published) VALUES(?1, ?2, ?3)");
+  Statement update_article = prepare(db, "UPDATE article SET source = ?2, published = ?3 WHERE rowid = ?1");
   Statement delete_text = prepare(db, "DELETE FROM article_text WHERE rowid = ?1");
-  Statement insert_text =
-      prepare(db, "INSERT INTO article_text(rowid, title, body) VALUES(?1, ?2, ?3)");
+  Statement insert_text = prepare(db, "INSERT INTO article_text(rowid, title, body) VALUES(?1, ?2, ?3)");
 
   xinwen_bench::IndexCounts counts;
   std::size_t pending = 0;
@@ -133,8 +129,8 @@ int add(const xinwen_bench::CommandLine& cl) {
   };
   xinwen_bench::read_articles(cl.files, index_one, counts);
   exec(db, "COMMIT");
-  xinwen_bench::print_index_summary(
-      counts, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  xinwen_bench::print_index_summary(counts,
+                                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return counts.rejected == 0 ? 0 : 1;
 }
 
@@ -194,8 +190,7 @@ struct Shape {
 
 class Searcher {
  public:
-  explicit Searcher(const std::string& path)
-      : db_(open_db(path, SQLITE_OPEN_READONLY)) {}
+  explicit Searcher(const std::string& path) : db_(open_db(path, SQLITE_OPEN_READONLY)) {}
 
   Answer search(const Query& query) {
     Shape& shape = shape_for(query);
@@ -226,8 +221,7 @@ class Searcher {
 
  private:
   Shape& shape_for(const Query& query) {
-    auto key = std::make_tuple(!query.source.empty(), !query.from.empty(), !query.to.empty(),
-                               query.by_date);
+    auto key = std::make_tuple(!query.source.empty(), !query.from.empty(), !query.to.empty(), query.by_date);
     auto it = shapes_.find(key);
     if (it != shapes_.end()) return it->second;
 
@@ -237,8 +231,8 @@ class Searcher {
     if (!query.source.empty()) where += " AND a.source = ?2";
     if (!query.from.empty()) where += " AND a.published >= ?3";
     if (!query.to.empty()) where += " AND a.published <= ?4";
-    std::string order = query.by_date ? " ORDER BY a.published DESC, bm25(article_text)"
-                                      : " ORDER BY bm25(article_text)";
+    std::string order =
+        query.by_date ? " ORDER BY a.published DESC, bm25(article_text)" : " ORDER BY bm25(article_text)";
     Shape shape{prepare(db_.get(), "SELECT a.id" + where + order + " LIMIT ?5"),
                 prepare(db_.get(), "SELECT count(*)" + where)};
     return shapes_.emplace(key, std::move(shape)).first->second;
@@ -250,8 +244,8 @@ class Searcher {
 
 int batch(const xinwen_bench::CommandLine& cl) {
   Searcher searcher(cl.db);
-  std::size_t failures = xinwen_bench::serve_batch(
-      std::cin, std::cout, cl.limit, [&](const Query& query) { return searcher.search(query); });
+  std::size_t failures = xinwen_bench::serve_batch(std::cin, std::cout, cl.limit,
+                                                   [&](const Query& query) { return searcher.search(query); });
   std::cerr << "batch: " << failures << " failed\n";
   return 0;
 }

@@ -26,8 +26,7 @@ using xinwen_bench::Query;
 
 constexpr Xapian::valueno kSlotPublished = 0;
 constexpr Xapian::valueno kSlotId = 1;
-constexpr unsigned kParseFlags =
-    Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_CJK_NGRAM;
+constexpr unsigned kParseFlags = Xapian::QueryParser::FLAG_DEFAULT | Xapian::QueryParser::FLAG_CJK_NGRAM;
 
 int add(const xinwen_bench::CommandLine& cl) {
   auto start = std::chrono::steady_clock::now();
@@ -70,14 +69,13 @@ int add(const xinwen_bench::CommandLine& cl) {
   xinwen_bench::read_articles(cl.files, index_one, counts);
   db.commit();
   db.close();
-  xinwen_bench::print_index_summary(
-      counts, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  xinwen_bench::print_index_summary(counts,
+                                    std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return counts.rejected == 0 ? 0 : 1;
 }
 
 bool is_han(unsigned ch) {
-  return (ch >= 0x3400 && ch <= 0x9FFF) || (ch >= 0xF900 && ch <= 0xFAFF) ||
-         (ch >= 0x20000 && ch <= 0x3FFFF);
+  return (ch >= 0x3400 && ch <= 0x9FFF) || (ch >= 0xF900 && ch <= 0xFAFF) || (ch >= 0x20000 && ch <= 0x3FFFF);
 }
 
 // Wraps every run of Han characters in double quotes. Xapian 1.4.22's
@@ -125,12 +123,11 @@ int batch(const xinwen_bench::CommandLine& cl) {
                              Xapian::Query("XSRC" + Xapian::Unicode::tolower(query.source)));
     }
     if (!query.from.empty() || !query.to.empty()) {
-      Xapian::Query range =
-          query.to.empty()     ? Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotPublished, query.from)
-          : query.from.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotPublished,
-                                               xinwen_bench::end_of_day(query.to))
-                               : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotPublished,
-                                               query.from, xinwen_bench::end_of_day(query.to));
+      Xapian::Query range = query.to.empty()     ? Xapian::Query(Xapian::Query::OP_VALUE_GE, kSlotPublished, query.from)
+                            : query.from.empty() ? Xapian::Query(Xapian::Query::OP_VALUE_LE, kSlotPublished,
+                                                                 xinwen_bench::end_of_day(query.to))
+                                                 : Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotPublished,
+                                                                 query.from, xinwen_bench::end_of_day(query.to));
       parsed = Xapian::Query(Xapian::Query::OP_FILTER, parsed, range);
     }
     Xapian::Enquire enquire(db);
@@ -153,8 +150,8 @@ int batch(const xinwen_bench::CommandLine& cl) {
     }
   };
   std::size_t failures = xinwen_bench::serve_batch(std::cin, std::cout, cl.limit, wrapped);
-  std::cerr << "batch: " << queries << " queries, " << retried
-            << " re-parsed with quoted Han text, " << failures << " failed\n";
+  std::cerr << "batch: " << queries << " queries, " << retried << " re-parsed with quoted Han text, " << failures
+            << " failed\n";
   return 0;
 }
 

@@ -146,11 +146,9 @@ struct HttpServer::Impl {
   void search(const httplib::Request& req, httplib::Response& res) {
     guarded(res, [&] {
       SearchRequest sr = search_params(req, opt);
-      json request = {"search", sr.query,   sr.offset, sr.limit, sr.sort == SortOrder::kDate,
+      json request = {"search",   sr.query, sr.offset, sr.limit, sr.sort == SortOrder::kDate,
                       sr.sources, sr.langs, sr.from,   sr.to,    sr.facets};
-      cached(res, dump(request), [&] {
-        return to_json(searcher().search(sr));
-      });
+      cached(res, dump(request), [&] { return to_json(searcher().search(sr)); });
     });
   }
 
@@ -205,9 +203,8 @@ struct HttpServer::Impl {
                               {"Referrer-Policy", "no-referrer"},
                               {"X-Frame-Options", "DENY"}});
 
-    http.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-      return screen_request(opt, req, res);
-    });
+    http.set_pre_routing_handler(
+        [this](const httplib::Request& req, httplib::Response& res) { return screen_request(opt, req, res); });
     http.Get("/api/search", [this](const httplib::Request& req, httplib::Response& res) { search(req, res); });
     http.Get("/api/suggest", [this](const httplib::Request& req, httplib::Response& res) { suggest(req, res); });
     http.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) { health(res); });
@@ -220,18 +217,18 @@ struct HttpServer::Impl {
 
     // Statuses set without a body (no route, or cpp-httplib's own 400, 413,
     // 414): give them a short body of the right kind.
-    http.set_error_handler(httplib::Server::HandlerWithResponse([](const httplib::Request& req,
-                                                                   httplib::Response& res) {
-      using R = httplib::Server::HandlerResponse;
-      if (!res.body.empty() || res.content_provider_) return R::Unhandled;
-      std::string reason = status_reason(res.status);
-      if (is_api_path(req.path) || req.path.empty()) {
-        res.set_content(dump(json{{"error", reason}, {"status", res.status}}), kJsonType);
-      } else {
-        res.set_content(reason + "\n", "text/plain; charset=utf-8");
-      }
-      return R::Handled;
-    }));
+    http.set_error_handler(
+        httplib::Server::HandlerWithResponse([](const httplib::Request& req, httplib::Response& res) {
+          using R = httplib::Server::HandlerResponse;
+          if (!res.body.empty() || res.content_provider_) return R::Unhandled;
+          std::string reason = status_reason(res.status);
+          if (is_api_path(req.path) || req.path.empty()) {
+            res.set_content(dump(json{{"error", reason}, {"status", res.status}}), kJsonType);
+          } else {
+            res.set_content(reason + "\n", "text/plain; charset=utf-8");
+          }
+          return R::Handled;
+        }));
     http.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
       try {
         if (ep) std::rethrow_exception(ep);

@@ -544,9 +544,10 @@ TEST_CASE("an article fetched and then added gets one id, and a zh-TW feed is zh
   REQUIRE(fetched);
   CHECK(fetched->lang == "zh-Hant");
 
-  ArticleOutcome added = article_from_json(
-      nlohmann::json{{"url", server.url("/news/kaohsiung-record#top")}, {"title", "高雄港貨櫃量創新高"}, {"lang", "zh-TW"}}
-          .dump());
+  ArticleOutcome added = article_from_json(nlohmann::json{
+      {"url", server.url("/news/kaohsiung-record#top")},
+      {"title", "高雄港貨櫃量創新高"},
+      {"lang", "zh-TW"}}.dump());
   REQUIRE(added.article);
   CHECK(added.article->id == fetched->id);
   {

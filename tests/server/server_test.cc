@@ -26,8 +26,8 @@
 #include <thread>
 #include <vector>
 
-#include <xinwen/schema.h>
 #include <xinwen/http/server.h>
+#include <xinwen/schema.h>
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -317,9 +317,7 @@ TEST_CASE("the JSON shape: results with their fields, facets by source and by mo
     json f = search(s.port(), "q=nvidia&source=TechPulse&source=" + enc("Harbour Ledger"));
     CHECK(f["total"] == j["total"]);
   }
-  SECTION("facets=0 leaves them out") {
-    CHECK_FALSE(search(s.port(), "q=nvidia&facets=0").contains("facets"));
-  }
+  SECTION("facets=0 leaves them out") { CHECK_FALSE(search(s.port(), "q=nvidia&facets=0").contains("facets")); }
   SECTION("no match is an empty list with empty facets") {
     json none = search(s.port(), "q=qwertyuiopzxcv");
     CHECK(none["total"] == 0);
@@ -536,7 +534,8 @@ TEST_CASE("static files: the page is served, nothing outside its folder is", "[s
         "/static/sub/%2e%2e/%2e%2e/secret.txt", "/static//secret.txt", "/static/%2fetc%2fpasswd",
         "/static/..%5csecret.txt", "/static/link.txt", "/static/.hidden.txt", "/static/notes.md",
         "/static/app.js%00.txt", "/static/", "/static/sub", "/..%2f..%2fsecret.txt", "/%2e%2e/secret.txt"}) {
-    std::string answer = raw(s.port(), "GET " + std::string(target) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    std::string answer =
+        raw(s.port(), "GET " + std::string(target) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
     INFO(target << " -> " << answer.substr(0, 200));
     int status = raw_status(answer);
     CHECK((status == 404 || status == 400));
@@ -580,11 +579,14 @@ TEST_CASE("limits: query length, page size, wildcard expansion, body and headers
   CHECK(get(s.port(), "/api/search?q=nvidia&size=8").status == 400);
   CHECK(get(s.port(), "/api/search?q=nvidia&page=3").status == 200);
   CHECK(get(s.port(), "/api/search?q=nvidia&page=4").status == 400);
-  CHECK(get(s.port(), "/api/search?q=nvidia&" + [] {
-          std::string many;
-          for (int i = 0; i < 21; ++i) many += "source=s" + std::to_string(i) + "&";
-          return many;
-        }()).status == 400);
+  CHECK(get(
+            s.port(), "/api/search?q=nvidia&" +
+                          [] {
+                            std::string many;
+                            for (int i = 0; i < 21; ++i) many += "source=s" + std::to_string(i) + "&";
+                            return many;
+                          }())
+            .status == 400);
 
   SECTION("a wildcard expands to at most max_wildcard terms") {
     ServerOptions narrow = options_for(sample_db());
@@ -597,16 +599,19 @@ TEST_CASE("limits: query length, page size, wildcard expansion, body and headers
   }
   SECTION("a request body over the limit gets 413; the API takes no body at all") {
     std::string body(4096, 'x');
-    std::string answer = raw(s.port(), "GET /api/search?q=nvidia HTTP/1.1\r\nHost: x\r\nContent-Length: " +
-                                           std::to_string(body.size()) + "\r\n\r\n" + body);
+    std::string answer =
+        raw(s.port(), "GET /api/search?q=nvidia HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+                          "\r\n\r\n" + body);
     CHECK(raw_status(answer) == 413);
     answer = raw(s.port(), "GET /api/search?q=nvidia HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
     CHECK(raw_status(answer) == 400);
-    answer = raw(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
+    answer =
+        raw(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n");
     CHECK(raw_status(answer) == 400);
     answer = raw(s.port(), "POST /api/search HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\nabc");
     CHECK(raw_status(answer) == 413);
-    CHECK(raw_status(raw(s.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")) == 200);
+    CHECK(raw_status(raw(s.port(),
+                         "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")) == 200);
   }
   SECTION("too many or too large headers get 431, an overlong line 4xx") {
     std::string many = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
@@ -682,7 +687,8 @@ TEST_CASE("many clients at once are all served by the pool", "[server]") {
   ServerOptions o = options_for(sample_db());
   o.threads = 4;
   Running s(o);
-  const std::vector<std::string> queries = {"nvidia", enc("輝達"), "chip%20export", enc("银行"), "c*", enc("\"export rules\"")};
+  const std::vector<std::string> queries = {"nvidia",    enc("輝達"), "chip%20export",
+                                            enc("银行"), "c*",        enc("\"export rules\"")};
   std::atomic<int> ok{0}, bad{0};
   std::vector<std::thread> clients;
   for (int c = 0; c < 8; ++c) {
@@ -746,8 +752,8 @@ TEST_CASE("suggest completes English prefixes and Chinese", "[server]") {
 TEST_CASE("xinwen-search serve: listens on 127.0.0.1, answers, stops on SIGTERM", "[server][cli]") {
   TempDir dir;
   const std::string out = dir / "out";
-  std::string command = search_bin() + " serve --db " + quote(sample_db()) + " --listen :0 --threads 2 >" +
-                        quote(out) + " 2>" + quote(dir / "err") + " & echo $!";
+  std::string command = search_bin() + " serve --db " + quote(sample_db()) + " --listen :0 --threads 2 >" + quote(out) +
+                        " 2>" + quote(dir / "err") + " & echo $!";
   auto [rc, pid_text] = run(command);
   REQUIRE(rc == 0);
   pid_t pid = static_cast<pid_t>(std::stol(pid_text));

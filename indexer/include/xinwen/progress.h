@@ -15,8 +15,8 @@ namespace xinwen {
 struct ProgressFigures {
   std::size_t articles = 0;  // indexed so far: added, replaced or unchanged
   std::size_t rejected = 0;
-  std::uint64_t bytes_done = 0;               // input read so far (Record::bytes)
-  std::optional<std::uint64_t> bytes_total;   // all the input (input_size), if known
+  std::uint64_t bytes_done = 0;              // input read so far (Record::bytes)
+  std::optional<std::uint64_t> bytes_total;  // all the input (input_size), if known
   std::chrono::duration<double> elapsed{0};
 };
 

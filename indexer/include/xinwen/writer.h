@@ -18,8 +18,8 @@
 #include <string_view>
 
 #include <xinwen/analyzer.h>
-#include <xinwen/db.h>
 #include <xinwen/article.h>
+#include <xinwen/db.h>
 
 namespace xinwen {
 

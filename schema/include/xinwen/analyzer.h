@@ -33,7 +33,7 @@ enum class TokenKind {
 const char* token_kind_name(TokenKind kind);
 
 struct Token {
-  std::string term;      // folded
+  std::string term;       // folded
   std::size_t begin = 0;  // byte offsets of the word in the original text
   std::size_t end = 0;
   Xapian::termpos position = 0;  // 1-based, counting indexed words
@@ -74,8 +74,7 @@ class Analyzer {
 
   // Adds the terms of one field's text to doc, positions continuing from
   // *position. Returns false if the text was cut at max_field_bytes.
-  bool index_field(Xapian::Document& doc, const Field& field, std::string_view text,
-                   Xapian::termpos* position);
+  bool index_field(Xapian::Document& doc, const Field& field, std::string_view text, Xapian::termpos* position);
 
   // The Han runs of text.
   static std::vector<HanRun> han_runs(std::string_view text);

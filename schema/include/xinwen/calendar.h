@@ -20,8 +20,7 @@ inline unsigned days_in_month(int y, unsigned m) {
 
 // Seconds since 1970-01-01T00:00:00Z of a civil date and time of day; nullopt
 // if the date does not exist (2025-02-30) or a field is out of range.
-std::optional<std::int64_t> unix_seconds(int y, unsigned m, unsigned d, int hour = 0, int minute = 0,
-                                         int second = 0);
+std::optional<std::int64_t> unix_seconds(int y, unsigned m, unsigned d, int hour = 0, int minute = 0, int second = 0);
 
 // "YYYY-MM-DDTHH:MM:SSZ" of seconds since the epoch; nullopt outside the
 // years 0000-9999, which the value slots cannot sort.

@@ -31,8 +31,8 @@ class EnvironmentError : public Error {
 
 // Documented exit statuses shared by both programs.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitRejected = 1;   // xinwen-index: some records were rejected
-inline constexpr int kExitUsage = 2;      // bad arguments, bad query, missing or wrong database
+inline constexpr int kExitRejected = 1;  // xinwen-index: some records were rejected
+inline constexpr int kExitUsage = 2;     // bad arguments, bad query, missing or wrong database
 inline constexpr int kExitInterrupted = 130;
 
 }  // namespace xinwen

@@ -54,8 +54,8 @@ struct KindHit {
 };
 
 struct Translation {
-  std::string text;  // the headword or gloss as the dictionary writes it
-  std::string key;   // its lookup key (below)
+  std::string text;     // the headword or gloss as the dictionary writes it
+  std::string key;      // its lookup key (below)
   bool proper = false;  // an English proper noun ("US Federal Reserve"), whichever side it is on
 };
 
@@ -125,8 +125,7 @@ class Lexicon {
   // English glosses; an English word or phrase gives the headwords that have
   // it as a whole gloss. Best first, at most options.max_translations.
   std::vector<Translation> translations(std::string_view text) const;
-  LexiconMatch<Translation> match_translation(std::span<const std::string> folded_words,
-                                              std::size_t start) const;
+  LexiconMatch<Translation> match_translation(std::span<const std::string> folded_words, std::size_t start) const;
   std::size_t dictionary_headwords() const;
 
   const LexiconOptions& options() const;

@@ -75,23 +75,23 @@ struct Article;  // article.h
 // normalization, the terms and values, the stored data and the search
 // results, so adding a field is one row here plus one member of Article.
 struct Field {
-  std::string_view name;                  // JSON key of the input, the stored data and each search result
-  std::string_view query_name = {};       // "title" for title:..., empty if not searchable by name
-  std::string_view prefix = {};           // word prefix (text) or filter prefix (boolean)
-  std::string_view ngram_prefix = {};     // Han n-gram prefix, text fields only
+  std::string_view name;               // JSON key of the input, the stored data and each search result
+  std::string_view query_name = {};    // "title" for title:..., empty if not searchable by name
+  std::string_view prefix = {};        // word prefix (text) or filter prefix (boolean)
+  std::string_view ngram_prefix = {};  // Han n-gram prefix, text fields only
   FieldKind kind = FieldKind::kBoolean;
-  Xapian::termcount weight = 0;           // wdf per occurrence (text fields)
-  bool default_space = false;             // text also indexed unprefixed, for plain queries
+  Xapian::termcount weight = 0;  // wdf per occurrence (text fields)
+  bool default_space = false;    // text also indexed unprefixed, for plain queries
   std::optional<Xapian::valueno> slot = std::nullopt;
-  bool stored = true;                     // kept in the document data
-  bool folded = true;                     // boolean values are case- and script-folded
+  bool stored = true;  // kept in the document data
+  bool folded = true;  // boolean values are case- and script-folded
   // Where the value lives in an Article: exactly one of the two is set.
   std::string Article::*text = nullptr;               // a field with one value
   std::vector<std::string> Article::*list = nullptr;  // a field with a list of values
   InputShape shape = InputShape::kString;
   std::span<const std::string_view> front_matter = {};  // Markdown front-matter keys that set it
   Normalize normalize = Normalize::kTrim;
-  bool in_results = true;                 // a member of each search result (schema/JSON.md)
+  bool in_results = true;  // a member of each search result (schema/JSON.md)
 };
 
 // The n-gram prefix of the default (unprefixed) search space.

@@ -28,17 +28,17 @@
 namespace xinwen {
 
 struct QueryLimits {
-  std::size_t max_bytes = 1024;            // longer queries are refused
-  std::size_t max_depth = 16;              // parenthesis nesting
-  std::size_t max_items = 64;              // words, phrases and filters
-  Xapian::termcount max_wildcard = 100;    // terms one wildcard may expand to
+  std::size_t max_bytes = 1024;                // longer queries are refused
+  std::size_t max_depth = 16;                  // parenthesis nesting
+  std::size_t max_items = 64;                  // words, phrases and filters
+  Xapian::termcount max_wildcard = 100;        // terms one wildcard may expand to
   Xapian::termcount max_han_expansion = 2000;  // n-grams a one-character Han query may use
 };
 
 // What to highlight in snippets: the positive parts of the query.
 struct Highlights {
-  std::set<std::string> words;   // folded terms, matched exactly
-  std::set<std::string> stems;   // english stems, matched by stem
+  std::set<std::string> words;      // folded terms, matched exactly
+  std::set<std::string> stems;      // english stems, matched by stem
   std::vector<std::u32string> han;  // folded Han strings, matched as substrings
 };
 

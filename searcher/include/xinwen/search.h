@@ -26,13 +26,13 @@ struct SearchRequest {
   std::size_t offset = 0;
   std::size_t limit = 10;
   SortOrder sort = SortOrder::kRelevance;
-  std::string from, to;               // YYYY-MM-DD, inclusive; empty = open
-  std::vector<std::string> sources;   // any of these (display names or folded)
-  std::vector<std::string> langs;     // any of these
-  bool facets = false;                // count results by each of facet_specs()
-  std::size_t snippet_chars = 160;    // code points of context in a snippet
-  bool snippets = true;               // cut a snippet for each hit
-  bool stored_fields = true;          // false: hits carry only id and score
+  std::string from, to;              // YYYY-MM-DD, inclusive; empty = open
+  std::vector<std::string> sources;  // any of these (display names or folded)
+  std::vector<std::string> langs;    // any of these
+  bool facets = false;               // count results by each of facet_specs()
+  std::size_t snippet_chars = 160;   // code points of context in a snippet
+  bool snippets = true;              // cut a snippet for each hit
+  bool stored_fields = true;         // false: hits carry only id and score
 };
 
 struct Hit {
@@ -52,8 +52,8 @@ struct FacetCount {
 struct FacetSpec {
   std::string_view name;  // key under "facets" in the JSON output
   Xapian::valueno slot;
-  std::size_t max;        // values kept
-  bool newest_first;      // by value, descending (months); else largest count first
+  std::size_t max;    // values kept
+  bool newest_first;  // by value, descending (months); else largest count first
 };
 
 // The facets a search with SearchRequest::facets counts: source, then month.
@@ -74,7 +74,7 @@ struct SearchResponse {
 
 struct SearcherOptions {
   QueryLimits limits;
-  std::size_t max_limit = 1000;        // the largest page one request may ask
+  std::size_t max_limit = 1000;           // the largest page one request may ask
   Xapian::doccount facet_sample = 20000;  // documents the facet counters look at
 };
 

@@ -20,19 +20,19 @@
 namespace xinwen {
 
 struct ServerOptions {
-  std::string db;                    // database directory or stub file
-  std::string host = "127.0.0.1";    // address to listen on
-  int port = 8080;                   // 0: any free port (see HttpServer::bind)
-  std::string static_dir;            // the page's folder; empty: no page
+  std::string db;                  // database directory or stub file
+  std::string host = "127.0.0.1";  // address to listen on
+  int port = 8080;                 // 0: any free port (see HttpServer::bind)
+  std::string static_dir;          // the page's folder; empty: no page
 
-  std::size_t threads = 32;          // workers: requests served at once
-  std::size_t queue = 64;            // connections that may wait for a worker
-  int read_timeout = 5;              // seconds to receive a request
-  int write_timeout = 5;             // seconds to send a response
-  int keep_alive_timeout = 2;        // seconds an idle connection keeps its worker
+  std::size_t threads = 32;               // workers: requests served at once
+  std::size_t queue = 64;                 // connections that may wait for a worker
+  int read_timeout = 5;                   // seconds to receive a request
+  int write_timeout = 5;                  // seconds to send a response
+  int keep_alive_timeout = 2;             // seconds an idle connection keeps its worker
   std::size_t keep_alive_requests = 100;  // requests on one connection
 
-  std::size_t max_query_bytes = 512;     // q of /api/search and /api/suggest
+  std::size_t max_query_bytes = 512;  // q of /api/search and /api/suggest
   std::size_t default_page_size = 10;
   std::size_t max_page_size = 50;        // size of /api/search
   std::size_t max_page = 100;            // page of /api/search
@@ -47,8 +47,8 @@ struct ServerOptions {
   std::size_t cache_bytes = 64u << 20;
 
   std::vector<std::string> cors_origins;  // origins allowed to call the API; "*" any
-  double reopen_interval = 1.0;  // seconds between checks for a new commit; 0: every request
-  bool access_log = false;       // one line per request on stderr
+  double reopen_interval = 1.0;           // seconds between checks for a new commit; 0: every request
+  bool access_log = false;                // one line per request on stderr
 };
 
 class HttpServer {
