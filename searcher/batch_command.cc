@@ -37,6 +37,8 @@ int run_batch(const BatchCommand& c) {
       // Ids only, as the other engines of the benchmark answer, unless asked.
       req.snippets = in.value("snippets", false);
       req.stored_fields = req.snippets;
+      req.recency_halflife = in.value("recency_halflife", c.defaults.recency_halflife);
+      req.now = in.value("now", c.defaults.now);
       SearchResponse r = searcher.search(req);
       json ids = json::array();
       for (const Hit& h : r.hits) ids.push_back(h.article.id);
@@ -58,10 +60,15 @@ Mode add_batch_command(CLI::App& app) {
       "batch",
       "JSON Lines queries on stdin, one JSON line out per query:\n"
       "in  {\"q\":..., \"limit\":10, \"source\":..., \"from\":..., \"to\":..., \"sort\":\"relevance|date\",\n"
-      "     \"snippets\": false (true: also fetch the articles and cut snippets)}\n"
+      "     \"snippets\": false (true: also fetch the articles and cut snippets),\n"
+      "     \"recency_halflife\": days (0: no freshness), \"now\": \"YYYY-MM-DD\" (ages measured from)}\n"
       "out {\"ms\":0.4, \"total\":12, \"ids\":[...]}  or  {\"ms\":..., \"error\":..., \"ids\":[]}");
   sub->add_option("--db", c->db, "Database")->required();
   sub->add_option("--limit", c->defaults.limit, "Results per query that gives no limit");
+  sub->add_option("--recency-halflife", c->defaults.recency_halflife,
+                  "Freshness half-life in days for queries that give none (0: no freshness)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   return {sub, [c] { return run_batch(*c); }};
 }
 

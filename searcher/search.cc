@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -12,6 +14,7 @@
 #include <xinwen/db.h>
 #include <xinwen/errors.h>
 #include <xinwen/fold.h>
+#include <xinwen/recency.h>
 #include <xinwen/schema.h>
 
 #include "code_points.h"
@@ -31,6 +34,22 @@ constexpr std::array kFacetSpecs = {
     FacetSpec{.name = "source", .slot = kSlotSource, .max = 50, .newest_first = false},
     FacetSpec{.name = "month", .slot = kSlotMonth, .max = 1000, .newest_first = true},
 };
+
+// Seconds since the epoch that article ages are measured from (SearchRequest::now).
+// An archive's newest article stands for "now", so that recency still orders
+// its matches; the clock caps it, so that a misdated future article does not
+// age everything else.
+std::int64_t recency_reference(const std::string& now, const std::string& newest) {
+  if (!now.empty()) {
+    std::optional<std::int64_t> t = parse_published(now);
+    if (!t) throw UsageError("now must be YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ, not \"" + now + "\"");
+    return *t;
+  }
+  const std::int64_t clock =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+  std::optional<std::int64_t> last = parse_published(newest);
+  return last ? std::min(*last, clock) : clock;
+}
 
 std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy, std::size_t max) {
   std::vector<FacetCount> out;
@@ -112,6 +131,16 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     Xapian::Query bonus((new Xapian::FixedWeightPostingSource(kTierBonus))->release());
     ranked = filtered(
         Xapian::Query(Xapian::Query::OP_OR, Xapian::Query(Xapian::Query::OP_AND, *pq.all_words, bonus), pq.query));
+  }
+  // Freshness only adds weight to what matches (AND_MAYBE), and stays far
+  // below kTierBonus, so an every-word article keeps ranking first.
+  if (!std::isfinite(req.recency_halflife) || req.recency_halflife < 0)
+    throw UsageError("recency_halflife must be a number of days, 0 or more");
+  if (req.sort == SortOrder::kRelevance && req.recency_halflife > 0) {
+    const std::int64_t reference = recency_reference(req.now, span.last);
+    Xapian::Query fresh(
+        (new RecencyPostingSource(kSlotPublished, reference, req.recency_halflife, kRecencyMaxBoost))->release());
+    ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked, fresh);
   }
   enquire.set_query(ranked);
   Xapian::MSet mset =

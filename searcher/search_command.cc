@@ -75,6 +75,11 @@ Mode add_search_options(CLI::App& app) {
   g->add_option("--lang", r.langs, "Only this language (repeatable)")->default_str("");
   g->add_flag("--facets", r.facets, "Also count results by source and month (JSON)");
   g->add_flag("--json", c->json, "Print one JSON object");
+  g->add_option("--recency-halflife", r.recency_halflife,
+                "Days in which an article's freshness boost halves (0: no freshness)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  g->add_option("--now", r.now, "Measure article ages from YYYY-MM-DD[THH:MM:SSZ] (default: the newest article)");
   g->add_option("query", c->words, "The query; put -- first if it starts with a dash")->required()->default_str("");
   return {g, [c] { return run_search(*c); }};
 }

@@ -1,6 +1,7 @@
 #include "params.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <functional>
 
 #include <xinwen/errors.h>
@@ -61,6 +62,16 @@ SearchRequest search_params(const httplib::Request& req, const ServerOptions& op
   if (sr.from.size() > 10 || sr.to.size() > 10) throw UsageError("from and to are dates: YYYY-MM-DD");
   std::string facets = req.get_param_value("facets");
   sr.facets = !(facets == "0" || facets == "false");
+  if (std::string h = req.get_param_value("recency_halflife"); !h.empty()) {
+    // Days, whole or decimal; 0 turns freshness off.
+    char* end = nullptr;
+    double days = std::strtod(h.c_str(), &end);
+    if (h.size() > 12 || *end != '\0' || !(days >= 0 && days <= 1e6))
+      throw UsageError("recency_halflife must be a number of days from 0 to 1000000");
+    sr.recency_halflife = days;
+  }
+  sr.now = req.get_param_value("now");
+  if (sr.now.size() > 20) throw UsageError("now is a date: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
   return sr;
 }
 

@@ -15,6 +15,7 @@
 #include <xinwen/article.h>
 #include <xinwen/db.h>
 #include <xinwen/query.h>
+#include <xinwen/recency.h>
 #include <xinwen/snippet.h>
 
 namespace xinwen {
@@ -33,6 +34,12 @@ struct SearchRequest {
   std::size_t snippet_chars = 160;   // code points of context in a snippet
   bool snippets = true;              // cut a snippet for each hit
   bool stored_fields = true;         // false: hits carry only id and score
+  // Freshness (relevance order only): a dated match gains up to
+  // kRecencyMaxBoost, halved every recency_halflife days of age; 0 turns it off.
+  double recency_halflife = kDefaultRecencyHalflifeDays;
+  // The reference age is measured from, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ;
+  // empty: the newest article's time, or the clock if that is earlier.
+  std::string now;
 };
 
 struct Hit {

@@ -1,0 +1,188 @@
+// Freshness: the recency posting source on its own, and through the Searcher
+// on small databases (one, and a stub of two shards) where twins differ only
+// in their dates.
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include <xinwen/errors.h>
+#include <xinwen/recency.h>
+#include <xinwen/search.h>
+#include <xinwen/writer.h>
+#include "test_util.h"
+
+using namespace xinwen;
+using namespace xinwen::test;
+
+namespace {
+
+Article make(const std::string& id, const std::string& title, const std::string& body, const std::string& published) {
+  Article a;
+  a.id = id;
+  a.url = "https://example.org/" + id;
+  a.title = title;
+  a.body = body;
+  a.published = published;
+  a.source = "Example";
+  a.lang = "en";
+  return a;
+}
+
+// Unrelated articles, so that the query words are rare as in a real corpus.
+std::vector<Article> fillers(const std::string& published = "2020-01-01T00:00:00Z") {
+  std::vector<Article> out;
+  for (int i = 0; i < 20; ++i)
+    out.push_back(make("filler-" + std::to_string(10 + i), "Weather report " + std::to_string(i),
+                       "Rain and wind across the region, with sunshine later in the week.", published));
+  return out;
+}
+
+void build(const std::string& path, const std::vector<Article>& articles) {
+  Indexer ix(path);
+  for (const Article& a : articles) ix.add(a);
+  ix.finish();
+}
+
+std::vector<std::string> ids(Searcher& s, const std::string& q, double halflife, const std::string& now = "") {
+  SearchRequest r;
+  r.query = q;
+  r.recency_halflife = halflife;
+  r.now = now;
+  r.snippets = false;
+  std::vector<std::string> out;
+  for (const Hit& h : s.search(r).hits) out.push_back(h.article.id);
+  return out;
+}
+
+// Twins: the same words, ids and urls of the same length; the older is
+// indexed first, so a plain BM25 tie (broken by docid) puts it first.
+std::vector<Article> twins() {
+  std::vector<Article> out = fillers();
+  const std::string body = "Copper miners went on strike at the northern pit over pay.";
+  out.push_back(make("twin-old", "Copper mine strike", body, "2023-05-01T00:00:00Z"));
+  out.push_back(make("twin-new", "Copper mine strike", body, "2026-05-01T00:00:00Z"));
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("recency weight halves every half-life and is capped for future dates", "[recency]") {
+  const std::int64_t ref = *parse_published("2026-01-31T00:00:00Z");
+  CHECK(recency_weight(ref, ref, 30, 2.0) == Approx(2.0));
+  CHECK(recency_weight(*parse_published("2026-01-01T00:00:00Z"), ref, 30, 2.0) == Approx(1.0));
+  CHECK(recency_weight(*parse_published("2025-12-02"), ref, 30, 2.0) == Approx(0.5));
+  CHECK(recency_weight(ref + 86400 * 10, ref, 30, 2.0) == Approx(2.0));
+  CHECK_FALSE(parse_published("2026-02-30"));
+  CHECK_FALSE(parse_published("2026-01-01T00:00:00+08:00"));
+  CHECK_FALSE(parse_published(""));
+}
+
+TEST_CASE("the recency posting source clones and serialises with its parameters", "[recency]") {
+  RecencyPostingSource src(0, 1700000000, 45.5, 0.25);
+  std::unique_ptr<RecencyPostingSource> copy(src.clone());
+  CHECK(copy->get_description() == src.get_description());
+  Xapian::Registry registry;
+  std::unique_ptr<RecencyPostingSource> back(src.unserialise_with_registry(src.serialise(), registry));
+  CHECK(back->get_description() == src.get_description());
+  CHECK(back->serialise() == "0 1700000000 45.5 0.25");
+  CHECK_THROWS_AS(src.unserialise_with_registry("0 1700000000", registry), Xapian::SerialisationError);
+}
+
+TEST_CASE("a fresher twin ranks first; half-life 0 gives the old order", "[recency]") {
+  TempDir t;
+  build(t / "db", twins());
+  Searcher s(t / "db");
+  std::vector<std::string> fresh = ids(s, "copper strike", 90);
+  REQUIRE(fresh.size() == 2);
+  CHECK(fresh[0] == "twin-new");
+  std::vector<std::string> plain = ids(s, "copper strike", 0);
+  REQUIRE(plain.size() == 2);
+  CHECK(plain[0] == "twin-old");
+  // Date order is untouched by freshness.
+  SearchRequest r;
+  r.query = "copper strike";
+  r.sort = SortOrder::kDate;
+  CHECK(s.search(r).hits.at(0).article.id == "twin-new");
+}
+
+TEST_CASE("freshness does not lift a some-words article above an every-word one", "[recency]") {
+  TempDir t;
+  std::vector<Article> docs = fillers();
+  docs.push_back(make("all-old", "Copper mine strike", "Miners at the copper pit stopped work.", "1987-03-02T00:00:00Z"));
+  // Newer and with the two words it has repeated: higher BM25 for them.
+  docs.push_back(make("some-new", "Copper copper mine mine", "Copper mine copper mine.", "2026-05-01T00:00:00Z"));
+  build(t / "db", docs);
+  Searcher s(t / "db");
+  for (double halflife : {1.0, 90.0, 100000.0}) {
+    std::vector<std::string> got = ids(s, "copper mine strike", halflife);
+    REQUIRE(got.size() == 2);
+    CHECK(got[0] == "all-old");
+  }
+}
+
+TEST_CASE("ages count from the newest article, or from the request's now", "[recency]") {
+  TempDir t;
+  std::vector<Article> docs = fillers("1980-01-01T00:00:00Z");
+  docs.push_back(make("strike-1987", "Strike", "Copper strike.", "1987-03-02T00:00:00Z"));
+  docs.push_back(make("undated-one", "Strike", "Copper strike.", ""));
+  build(t / "db", docs);
+  Searcher s(t / "db");
+  auto score = [&](double halflife, const std::string& now, const std::string& id) {
+    SearchRequest r;
+    r.query = "copper";
+    r.recency_halflife = halflife;
+    r.now = now;
+    for (const Hit& h : s.search(r).hits)
+      if (h.article.id == id) return h.score;
+    FAIL("no hit " << id);
+    return 0.0;
+  };
+  // The newest article (the 1987 one) is the reference: it gets the full
+  // boost although the clock says it is decades old.
+  CHECK(score(90, "", "strike-1987") - score(0, "", "strike-1987") == Approx(kRecencyMaxBoost));
+  CHECK(score(90, "1987-05-31", "strike-1987") - score(0, "", "strike-1987") == Approx(kRecencyMaxBoost / 2).epsilon(0.01));
+  // An article without a date gets nothing.
+  CHECK(score(90, "", "undated-one") == Approx(score(0, "", "undated-one")));
+  SearchRequest bad;
+  bad.query = "copper";
+  bad.now = "yesterday";
+  CHECK_THROWS_AS(s.search(bad), UsageError);
+}
+
+TEST_CASE("a stub database of two shards ranks twins as one database does", "[recency]") {
+  TempDir t;
+  std::vector<Article> all = twins();
+  // The older twin alone in the shard opened first: it gets the stub's docid
+  // 1, so with plain BM25 it comes first.
+  std::vector<Article> a{all.end()[-2]}, b(all.begin(), all.end() - 2);
+  b.push_back(all.back());
+  build(t / "one", all);
+  build(t / "shard-a", a);
+  build(t / "shard-b", b);
+  spit(t / "stub", "auto shard-a\nauto shard-b\n");
+  Searcher one(t / "one"), stub(t / "stub");
+  CHECK(ids(stub, "copper strike", 90) == ids(one, "copper strike", 90));
+  CHECK(ids(stub, "copper strike", 90).at(0) == "twin-new");
+  CHECK(ids(stub, "copper strike", 0).at(0) == "twin-old");
+}
+
+TEST_CASE("the command line takes --recency-halflife and batch takes recency_halflife", "[recency][cli]") {
+  TempDir t;
+  build(t / "db", twins());
+  RunResult fresh = run(search_bin() + " --db " + t / "db" + " --json copper strike");
+  RunResult plain = run(search_bin() + " --db " + t / "db" + " --json --recency-halflife 0 copper strike");
+  REQUIRE(fresh.status == 0);
+  REQUIRE(plain.status == 0);
+  CHECK(nlohmann::json::parse(fresh.out)["results"][0]["id"] == "twin-new");
+  CHECK(nlohmann::json::parse(plain.out)["results"][0]["id"] == "twin-old");
+  spit(t / "in", "{\"q\":\"copper strike\"}\n{\"q\":\"copper strike\",\"recency_halflife\":0}\n");
+  RunResult batch = run(search_bin() + " batch --db " + t / "db" + " < " + t / "in");
+  REQUIRE(batch.status == 0);
+  std::istringstream lines(batch.out);
+  std::string l1, l2;
+  std::getline(lines, l1);
+  std::getline(lines, l2);
+  CHECK(nlohmann::json::parse(l1)["ids"][0] == "twin-new");
+  CHECK(nlohmann::json::parse(l2)["ids"][0] == "twin-old");
+  CHECK(run(search_bin() + " --db " + t / "db" + " --recency-halflife -1 copper").status == 2);
+}
