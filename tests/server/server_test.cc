@@ -786,3 +786,17 @@ TEST_CASE("xinwen-search serve: listens on 127.0.0.1, answers, stops on SIGTERM"
     CHECK(run(search_bin() + " serve").first == 2);
   }
 }
+
+TEST_CASE("the answer cache keeps recency_halflife and now apart", "[server]") {
+  Running s(options_for(sample_db()));
+  // The default answer is cached first; a request that turns freshness off,
+  // or moves its reference, must not get it back.
+  json fresh = search(s.port(), "q=nvidia&facets=0");
+  json plain = search(s.port(), "q=nvidia&facets=0&recency_halflife=0");
+  json later = search(s.port(), "q=nvidia&facets=0&now=2030-01-01");
+  auto [rc, out] = run(search_bin() + " --db " + quote(sample_db()) + " --json --recency-halflife 0 nvidia");
+  REQUIRE(rc == 0);
+  CHECK(plain == json::parse(out));
+  CHECK(plain != fresh);
+  CHECK(later != fresh);
+}
