@@ -61,6 +61,10 @@ SearchRequest search_params(const httplib::Request& req, const ServerOptions& op
   if (sr.from.size() > 10 || sr.to.size() > 10) throw UsageError("from and to are dates: YYYY-MM-DD");
   std::string facets = req.get_param_value("facets");
   sr.facets = !(facets == "0" || facets == "false");
+  sr.like = req.get_param_value("like");
+  if (sr.like.size() > 2000) throw UsageError("like is an article id; this one is too long");
+  std::string spelling = req.get_param_value("spelling");
+  sr.spelling = !(spelling == "0" || spelling == "false");
   return sr;
 }
 

@@ -148,6 +148,8 @@ struct HttpServer::Impl {
       SearchRequest sr = search_params(req, opt);
       json request = {"search",   sr.query, sr.offset, sr.limit, sr.sort == SortOrder::kDate,
                       sr.sources, sr.langs, sr.from,   sr.to,    sr.facets};
+      request.push_back(sr.like);
+      request.push_back(sr.spelling);
       cached(res, dump(request), [&] { return to_json(searcher().search(sr)); });
     });
   }

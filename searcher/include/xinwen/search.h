@@ -33,6 +33,8 @@ struct SearchRequest {
   std::size_t snippet_chars = 160;   // code points of context in a snippet
   bool snippets = true;              // cut a snippet for each hit
   bool stored_fields = true;         // false: hits carry only id and score
+  std::string like;                  // an article id: find articles like it (the query, if any, must match too)
+  bool spelling = true;              // offer a spelling correction (SearchResponse::did_you_mean)
 };
 
 struct Hit {
@@ -54,9 +56,12 @@ struct FacetSpec {
   Xapian::valueno slot;
   std::size_t max;    // values kept
   bool newest_first;  // by value, descending (months); else largest count first
+  // Counted by the boolean terms of this prefix instead of a value slot
+  // (slot unused): for fields with few values and no slot, such as lang.
+  std::string_view term_prefix = {};
 };
 
-// The facets a search with SearchRequest::facets counts: source, then month.
+// The facets a search with SearchRequest::facets counts: source, month, then lang.
 std::span<const FacetSpec> facet_specs();
 
 struct Facet {
@@ -70,6 +75,8 @@ struct SearchResponse {
   std::size_t offset = 0, limit = 0;
   std::vector<Hit> hits;
   std::vector<Facet> facets;  // one per facet_specs(), when facets were asked
+  std::string did_you_mean;   // the query with English words corrected, when that finds more; else empty
+  std::string like;           // SearchRequest::like
 };
 
 struct SearcherOptions {
