@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include <xinwen/analyzer.h>
 #include <xinwen/bounded_queue.h>
 #include <xinwen/calendar.h>
 #include <xinwen/errors.h>
@@ -24,6 +25,33 @@ std::string content_hash(const Article& article) {
   // The hash make_document stores: computed on the stored form only, which is
   // cheap next to analysis, so unchanged articles skip the analyzer.
   return make_document_hash(article);
+}
+
+namespace {
+
+// Calls fn on each English word of a document's default search space (its
+// title and body) that belongs in the spelling data. Unprefixed terms that
+// start with a lower-case ASCII letter sort together, after every prefixed term.
+template <typename Fn>
+void for_each_spelling_word(const Xapian::Document& doc, Fn&& fn) {
+  Xapian::TermIterator it = doc.termlist_begin();
+  for (it.skip_to("a"); it != doc.termlist_end(); ++it) {
+    const std::string& term = *it;
+    if (term[0] > 'z') break;
+    if (is_spelling_word(term)) fn(term);
+  }
+}
+
+}  // namespace
+
+void Indexer::add_spelling(const Xapian::Document& doc) {
+  // Counted once per article: the frequency "did you mean" prefers is how
+  // many articles use a word, which one long article cannot inflate.
+  for_each_spelling_word(doc, [&](const std::string& w) { db_.add_spelling(w); });
+}
+
+void Indexer::remove_spelling(Xapian::docid did) {
+  for_each_spelling_word(db_.get_document(did), [&](const std::string& w) { db_.remove_spelling(w); });
 }
 
 Indexer::Indexer(const std::string& path, IndexerOptions options)
@@ -58,19 +86,26 @@ AddResult Indexer::add(const Article& article) {
   if (p != db_.postlist_end(term)) {
     Xapian::docid did = *p;
     if (db_.get_document(did).get_value(kSlotContentHash) == content_hash(article)) return AddResult::kUnchanged;
-    db_.replace_document(did, make_document(article, analyzer_));
+    Xapian::Document doc = make_document(article, analyzer_);
+    remove_spelling(did);
+    add_spelling(doc);
+    db_.replace_document(did, doc);
     maybe_commit();
     return AddResult::kReplaced;
   }
   // The id is not in the database (checked above): no replacement to look for.
-  db_.add_document(make_document(article, analyzer_));
+  Xapian::Document doc = make_document(article, analyzer_);
+  add_spelling(doc);
+  db_.add_document(doc);
   maybe_commit();
   return AddResult::kAdded;
 }
 
 bool Indexer::remove(std::string_view id) {
   const std::string term = id_term(id);
-  if (!db_.term_exists(term)) return false;
+  Xapian::PostingIterator p = db_.postlist_begin(term);
+  if (p == db_.postlist_end(term)) return false;
+  for (; p != db_.postlist_end(term); ++p) remove_spelling(*p);
   db_.delete_document(term);
   maybe_commit();
   return true;

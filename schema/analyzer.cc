@@ -55,6 +55,11 @@ const char* token_kind_name(TokenKind kind) {
   return "other";
 }
 
+bool is_spelling_word(std::string_view term) {
+  if (term.size() < 3 || term.size() > 24) return false;
+  return std::all_of(term.begin(), term.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
 bool is_stemmable(std::string_view term) {
   bool letter = false;
   for (char c : term) {

@@ -39,10 +39,13 @@ int run_batch(const BatchCommand& c) {
       req.stored_fields = req.snippets;
       req.recency_halflife = in.value("recency_halflife", c.defaults.recency_halflife);
       req.now = in.value("now", c.defaults.now);
+      req.like = in.value("like", "");
+      req.spelling = in.value("spelling", c.defaults.spelling);
       SearchResponse r = searcher.search(req);
       json ids = json::array();
       for (const Hit& h : r.hits) ids.push_back(h.article.id);
       out = {{"total", r.total}, {"ids", ids}};
+      if (!r.did_you_mean.empty()) out["did_you_mean"] = r.did_you_mean;
     } catch (const std::exception& e) {
       out = {{"error", e.what()}, {"ids", json::array()}};
     }
@@ -61,8 +64,10 @@ Mode add_batch_command(CLI::App& app) {
       "JSON Lines queries on stdin, one JSON line out per query:\n"
       "in  {\"q\":..., \"limit\":10, \"source\":..., \"from\":..., \"to\":..., \"sort\":\"relevance|date\",\n"
       "     \"snippets\": false (true: also fetch the articles and cut snippets),\n"
-      "     \"recency_halflife\": days (0: no freshness), \"now\": \"YYYY-MM-DD\" (ages measured from)}\n"
-      "out {\"ms\":0.4, \"total\":12, \"ids\":[...]}  or  {\"ms\":..., \"error\":..., \"ids\":[]}");
+      "     \"recency_halflife\": days (0: no freshness), \"now\": \"YYYY-MM-DD\" (ages measured from),\n"
+      "     \"like\": an article id (find articles like it), \"spelling\": true (false: no did_you_mean)}\n"
+      "out {\"ms\":0.4, \"total\":12, \"ids\":[...], \"did_you_mean\": only when offered}\n"
+      "    or  {\"ms\":..., \"error\":..., \"ids\":[]}");
   sub->add_option("--db", c->db, "Database")->required();
   sub->add_option("--limit", c->defaults.limit, "Results per query that gives no limit");
   sub->add_option("--recency-halflife", c->defaults.recency_halflife,

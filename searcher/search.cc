@@ -11,10 +11,13 @@
 #include <nlohmann/json.hpp>
 
 #include <xinwen/article.h>
+#include <xinwen/ascii.h>
+#include <xinwen/canonical.h>
 #include <xinwen/db.h>
 #include <xinwen/errors.h>
 #include <xinwen/fold.h>
 #include <xinwen/recency.h>
+#include <xinwen/like.h>
 #include <xinwen/schema.h>
 
 #include "code_points.h"
@@ -33,6 +36,9 @@ Xapian::Query filter_terms(const Field& field, const std::vector<std::string>& v
 constexpr std::array kFacetSpecs = {
     FacetSpec{.name = "source", .slot = kSlotSource, .max = 50, .newest_first = false},
     FacetSpec{.name = "month", .slot = kSlotMonth, .max = 1000, .newest_first = true},
+    // Languages have no value slot (adding one would change every document);
+    // a database holds a handful of them, each counted by its own filter.
+    FacetSpec{.name = "lang", .slot = Xapian::BAD_VALUENO, .max = 50, .newest_first = false, .term_prefix = "L"},
 };
 
 // Seconds since the epoch that article ages are measured from (SearchRequest::now).
@@ -49,6 +55,25 @@ std::int64_t recency_reference(const std::string& now, const std::string& newest
       std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   std::optional<std::int64_t> last = parse_published(newest);
   return last ? std::min(*last, clock) : clock;
+}
+
+// The matches of query counted by each boolean term of prefix, as facet
+// values (a language tag and its primary subtag both: zh counts zh-Hans too,
+// as the filter lang:zh finds it).
+std::vector<FacetCount> term_facet_counts(const Xapian::Database& db, const Xapian::Query& query,
+                                          std::string_view prefix, std::size_t max, Xapian::doccount sample) {
+  std::vector<FacetCount> out;
+  const std::string p(prefix);
+  for (auto it = db.allterms_begin(p); it != db.allterms_end(p); ++it) {
+    if (out.size() >= max) break;
+    Xapian::Enquire e(db);
+    e.set_weighting_scheme(Xapian::BoolWeight());
+    e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query, Xapian::Query(*it)));
+    const Xapian::doccount n = e.get_mset(0, 0, sample).get_matches_estimated();
+    if (n > 0) out.push_back({canonical_language((*it).substr(p.size())), n});
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FacetCount& a, const FacetCount& b) { return a.count > b.count; });
+  return out;
 }
 
 std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy, std::size_t max) {
@@ -92,6 +117,31 @@ SearchResponse Searcher::search(const SearchRequest& request) {
   }
 }
 
+namespace {
+
+// The spelling correction of query when it finds more than total articles
+// under the same filters (filtered wraps a query in them); else empty.
+template <typename Filter>
+std::string did_you_mean(const Xapian::Database& db, QueryBuilder& builder, const std::string& query,
+                         Xapian::doccount total, const Filter& filtered) {
+  std::string fixed = spelling_correction(db, query);
+  if (fixed.empty()) return {};
+  ParsedQuery fq;
+  try {
+    fq = builder.parse(fixed);
+  } catch (const UsageError&) {
+    return {};
+  }
+  Xapian::Enquire e(db);
+  e.set_weighting_scheme(Xapian::BoolWeight());
+  e.set_query(filtered(fq.query));
+  // Counting one past the original's total is enough to know it has more.
+  Xapian::MSet m = e.get_mset(0, 0, total + 1);
+  return m.get_matches_lower_bound() > total ? fixed : std::string();
+}
+
+}  // namespace
+
 SearchResponse Searcher::search_once(const SearchRequest& req) {
   if (req.limit > options_.max_limit)
     throw UsageError("limit " + std::to_string(req.limit) + " is over the maximum of " +
@@ -100,7 +150,14 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   // Date ranges need terms only for the days articles were published in.
   const PublishedSpan span{db_.get_value_lower_bound(kSlotPublished), db_.get_value_upper_bound(kSlotPublished)};
   builder_.set_published_span(span);
-  ParsedQuery pq = builder_.parse(req.query);
+  // A like-search may come without a query; with one, the query must match too.
+  const bool like_only = !req.like.empty() && trim_ascii(req.query).empty();
+  ParsedQuery pq = like_only ? ParsedQuery{} : builder_.parse(req.query);
+  if (!req.like.empty()) {
+    Xapian::Query like = like_query(db_, req.like);
+    pq.query = like_only ? like : Xapian::Query(Xapian::Query::OP_FILTER, like, pq.query);
+    pq.all_words.reset();  // ranked by likeness alone
+  }
 
   std::vector<Xapian::Query> filters;
   if (!req.from.empty() || !req.to.empty()) filters.push_back(QueryBuilder::date_range(req.from, req.to, span));
@@ -120,6 +177,7 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   out.query = req.query;
   out.offset = req.offset;
   out.limit = req.limit;
+  out.like = req.like;
 
   // A list of words ranks the articles that have every word first: they get
   // a constant bonus larger than any BM25 sum, so one pass of the matcher
@@ -167,19 +225,27 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     out.hits.push_back(std::move(h));
   }
 
+  if (req.spelling && req.like.empty()) out.did_you_mean = did_you_mean(db_, builder_, req.query, out.total, filtered);
+
   if (req.facets) {
     Xapian::Enquire fe(db_);
     fe.set_query(full);
     fe.set_weighting_scheme(Xapian::BoolWeight());
     std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
     for (const FacetSpec& spec : facet_specs()) {
+      if (!spec.term_prefix.empty()) {
+        spies.push_back(nullptr);
+        continue;
+      }
       spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(spec.slot));
       fe.add_matchspy(spies.back().get());
     }
     fe.get_mset(0, 0, options_.facet_sample);
     for (std::size_t i = 0; i < spies.size(); ++i) {
       const FacetSpec& spec = facet_specs()[i];
-      Facet facet{spec.name, facet_counts(*spies[i], spec.max)};
+      Facet facet{spec.name, spies[i] ? facet_counts(*spies[i], spec.max)
+                                      : term_facet_counts(db_, full, spec.term_prefix, spec.max,
+                                                          options_.facet_sample)};
       if (spec.newest_first)
         std::sort(facet.counts.begin(), facet.counts.end(),
                   [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
@@ -188,6 +254,7 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   }
   return out;
 }
+
 
 Snippet Searcher::make_snippet(const std::string& text, const Highlights& hl, std::size_t chars) {
   return xinwen::make_snippet(builder_.analyzer(), text, hl, chars);
@@ -265,6 +332,8 @@ nlohmann::json to_json(const SearchResponse& r) {
   }
   json out = {{"version", kJsonVersion}, {"query", r.query}, {"total", r.total},
               {"offset", r.offset},      {"limit", r.limit}, {"results", results}};
+  if (!r.did_you_mean.empty()) out["did_you_mean"] = r.did_you_mean;
+  if (!r.like.empty()) out["like"] = r.like;
   if (!r.facets.empty()) {
     json facets = json::object();
     for (const Facet& f : r.facets) {

@@ -21,6 +21,7 @@ struct SearchCommand {
 
 int run_search(SearchCommand& c) {
   c.request.query = join_words(c.words);
+  if (c.request.query.empty() && c.request.like.empty()) throw UsageError("a query or --like ID is needed");
   Searcher searcher(c.db);
   SearchResponse r = searcher.search(c.request);
   if (c.json) {
@@ -28,11 +29,13 @@ int run_search(SearchCommand& c) {
     return kExitOk;
   }
   const bool tty = isatty(STDOUT_FILENO);
+  const std::string what = r.like.empty() ? r.query : "articles like " + r.like + (r.query.empty() ? "" : " and " + r.query);
+  if (!r.did_you_mean.empty()) std::printf("Did you mean: %s\n", r.did_you_mean.c_str());
   if (r.hits.empty()) {
-    std::printf("No results for %s\n", r.query.c_str());
+    std::printf("No results for %s\n", what.c_str());
     return kExitOk;
   }
-  std::printf("About %u results for %s\n\n", r.total, r.query.c_str());
+  std::printf("About %u results for %s\n\n", r.total, what.c_str());
   std::size_t rank = r.offset;
   for (const Hit& h : r.hits) {
     ++rank;
@@ -80,7 +83,9 @@ Mode add_search_options(CLI::App& app) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   g->add_option("--now", r.now, "Measure article ages from YYYY-MM-DD[THH:MM:SSZ] (default: the newest article)");
-  g->add_option("query", c->words, "The query; put -- first if it starts with a dash")->required()->default_str("");
+  g->add_option("--like", r.like, "Articles like the one with this id (a query, if given, must match too)");
+  g->add_flag("!--no-spelling", r.spelling, "Do not offer a spelling correction (\"Did you mean\")");
+  g->add_option("query", c->words, "The query; put -- first if it starts with a dash")->default_str("");
   return {g, [c] { return run_search(*c); }};
 }
 

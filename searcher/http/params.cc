@@ -72,6 +72,10 @@ SearchRequest search_params(const httplib::Request& req, const ServerOptions& op
   }
   sr.now = req.get_param_value("now");
   if (sr.now.size() > 20) throw UsageError("now is a date: YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
+  sr.like = req.get_param_value("like");
+  if (sr.like.size() > 2000) throw UsageError("like is an article id; this one is too long");
+  std::string spelling = req.get_param_value("spelling");
+  sr.spelling = !(spelling == "0" || spelling == "false");
   return sr;
 }
 

@@ -150,6 +150,8 @@ struct HttpServer::Impl {
                       sr.sources, sr.langs, sr.from,   sr.to,    sr.facets};
       request.push_back(sr.recency_halflife);
       request.push_back(sr.now);
+      request.push_back(sr.like);
+      request.push_back(sr.spelling);
       cached(res, dump(request), [&] { return to_json(searcher().search(sr)); });
     });
   }

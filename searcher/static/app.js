@@ -42,6 +42,8 @@
       sources: p.getAll('source').filter((s) => s !== ''),
       from: date(p.get('from')),
       to: date(p.get('to')),
+      langs: p.getAll('lang').filter((l) => l !== ''),
+      like: (p.get('like') || '').trim(),
     };
   }
 
@@ -53,6 +55,8 @@
     for (const source of s.sources) p.append('source', source);
     if (s.from) p.set('from', s.from);
     if (s.to) p.set('to', s.to);
+    for (const lang of s.langs) p.append('lang', lang);
+    if (s.like) p.set('like', s.like);
     return p;
   }
 
@@ -182,7 +186,7 @@
     drawControls(s);
     if (searchController) searchController.abort();
     searchController = null;
-    if (!s.q) {
+    if (!s.q && !s.like) {
       clearResults();
       results.removeAttribute('aria-busy');
       showMessage('Search English and Chinese news: type words, “phrases”, source:Name or 2025-06-01..2025-07-01.');
@@ -248,6 +252,20 @@
       const pageText = pages > 1 ? ` · page ${s.page} of ${pages}` : '';
       statusLine.replaceChildren(`${about} for `, query, pageText);
     }
+    if (s.like) {
+      const what = data.results.length === 0 ? 'No articles like the chosen one' : `${total.toLocaleString('en')} articles like the chosen one`;
+      statusLine.replaceChildren(s.q ? `${what}, for ` : what, ...(s.q ? [query] : []), '.');
+    }
+    // A spelling correction that finds more: offered as a link, never applied.
+    if (typeof data.did_you_mean === 'string' && data.did_you_mean !== '') {
+      const next = { ...s, q: data.did_you_mean, page: 1 };
+      const link = el('a', { href: stateUrl(next), className: 'did-you-mean', 'data-key': 'did-you-mean', text: data.did_you_mean });
+      link.addEventListener('click', (event) => {
+        event.preventDefault();
+        navigate(next, true);
+      });
+      statusLine.append(' Did you mean: ', link, '?');
+    }
 
     // Source name -> language of its results on this page, for lang attributes.
     const sourceLang = new Map();
@@ -270,6 +288,15 @@
     if (typeof hit.published === 'string' && hit.published.length >= 10) {
       meta.append(el('time', { datetime: hit.published, text: hit.published.slice(0, 10) }));
     }
+    if (typeof hit.id === 'string' && hit.id !== '') {
+      const next = { ...state, q: '', like: hit.id, page: 1 };
+      const more = el('a', { href: stateUrl(next), className: 'more-like', text: 'More like this' });
+      more.addEventListener('click', (event) => {
+        event.preventDefault();
+        navigate(next, true);
+      });
+      meta.append(more);
+    }
     const snippet = el('p', { className: 'hit-snippet' }, ...snippetNodes(String(hit.snippet || '')));
     return el('li', { className: 'hit', lang: langFor(title, hit.lang) }, heading, meta, snippet);
   }
@@ -280,6 +307,13 @@
       const rest = s.sources.filter((x) => x !== source);
       items.push(chip(`Source: `, source, sourceLang.get(source), `Remove the source filter ${source}`,
         { ...s, sources: rest, page: 1 }));
+    }
+    for (const lang of s.langs) {
+      items.push(chip('Language: ', lang, null, `Remove the language filter ${lang}`,
+        { ...s, langs: s.langs.filter((x) => x !== lang), page: 1 }));
+    }
+    if (s.like) {
+      items.push(chip('Like: ', s.like, null, 'Stop finding articles like this one', { ...s, like: '', page: 1 }));
     }
     if (s.from || s.to) {
       const range = `${s.from || '…'} – ${s.to || '…'}`;
@@ -334,6 +368,17 @@
         if (!/^\d{4}-\d{2}$/.test(value)) return null;
         const range = monthRange(value);
         return { ...s, from: pressed ? '' : range.from, to: pressed ? '' : range.to, page: 1 };
+      },
+    },
+    {
+      name: 'lang',
+      list: $('lang-facets'),
+      empty: 'No languages',
+      lang: () => null,
+      pressed: (s, value) => s.langs.some((x) => x.toLowerCase() === value.toLowerCase()),
+      toggle: (s, value, pressed) => {
+        const rest = s.langs.filter((x) => x.toLowerCase() !== value.toLowerCase());
+        return { ...s, langs: pressed ? rest : [...rest, value], page: 1 };
       },
     },
   ];
@@ -517,7 +562,7 @@
     event.preventDefault();
     cancelSuggestions();
     const q = input.value.trim();
-    navigate({ ...state, q, page: 1 }, false);
+    navigate({ ...state, q, like: '', page: 1 }, false);
   });
 
   // ---- Filters and sort -------------------------------------------------

@@ -61,6 +61,10 @@ class Indexer {
 
  private:
   void maybe_commit();
+  // The spelling data ("did you mean") counts the English words of each
+  // indexed article's title and body.
+  void add_spelling(const Xapian::Document& doc);
+  void remove_spelling(Xapian::docid did);
 
   IndexerOptions options_;
   std::string path_;

@@ -121,4 +121,10 @@ inline constexpr Xapian::termcount kWholeWordWdf = 3;
 // Whether a folded term gets an english stem (ASCII with at least one letter).
 bool is_stemmable(std::string_view term);
 
+// Whether a folded word belongs in the spelling data that "did you mean"
+// corrects against: ASCII letters only, 3 to 24 of them. Shorter words have
+// too many neighbours one edit away; digits and Han text are never misspelt
+// the way English words are.
+bool is_spelling_word(std::string_view term);
+
 }  // namespace xinwen

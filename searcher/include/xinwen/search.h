@@ -40,6 +40,8 @@ struct SearchRequest {
   // The reference age is measured from, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ;
   // empty: the newest article's time, or the clock if that is earlier.
   std::string now;
+  std::string like;                  // an article id: find articles like it (the query, if any, must match too)
+  bool spelling = true;              // offer a spelling correction (SearchResponse::did_you_mean)
 };
 
 struct Hit {
@@ -61,9 +63,12 @@ struct FacetSpec {
   Xapian::valueno slot;
   std::size_t max;    // values kept
   bool newest_first;  // by value, descending (months); else largest count first
+  // Counted by the boolean terms of this prefix instead of a value slot
+  // (slot unused): for fields with few values and no slot, such as lang.
+  std::string_view term_prefix = {};
 };
 
-// The facets a search with SearchRequest::facets counts: source, then month.
+// The facets a search with SearchRequest::facets counts: source, month, then lang.
 std::span<const FacetSpec> facet_specs();
 
 struct Facet {
@@ -77,6 +82,8 @@ struct SearchResponse {
   std::size_t offset = 0, limit = 0;
   std::vector<Hit> hits;
   std::vector<Facet> facets;  // one per facet_specs(), when facets were asked
+  std::string did_you_mean;   // the query with English words corrected, when that finds more; else empty
+  std::string like;           // SearchRequest::like
 };
 
 struct SearcherOptions {
