@@ -48,7 +48,9 @@ std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy, std:
 std::span<const FacetSpec> facet_specs() { return kFacetSpecs; }
 
 Searcher::Searcher(const std::string& path, SearcherOptions options)
-    : path_(path), options_(options), db_(open_readable(path)), builder_(options.limits) {}
+    : path_(path), options_(options), db_(open_readable(path)), builder_(options.limits) {
+  builder_.set_lexicon(options_.lexicon);
+}
 
 bool Searcher::reopen() {
   try {
@@ -81,6 +83,7 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   // Date ranges need terms only for the days articles were published in.
   const PublishedSpan span{db_.get_value_lower_bound(kSlotPublished), db_.get_value_upper_bound(kSlotPublished)};
   builder_.set_published_span(span);
+  builder_.set_expand(req.expand);
   ParsedQuery pq = builder_.parse(req.query);
 
   std::vector<Xapian::Query> filters;

@@ -17,11 +17,16 @@ struct SearchCommand {
   SearchRequest request;
   std::vector<std::string> words;
   bool json = false;
+  LexiconPaths lexicon;
+  bool no_expand = false;
 };
 
 int run_search(SearchCommand& c) {
   c.request.query = join_words(c.words);
-  Searcher searcher(c.db);
+  c.request.expand = !c.no_expand;
+  SearcherOptions options;
+  if (c.request.expand) options.lexicon = load_lexicon(c.lexicon);
+  Searcher searcher(c.db, options);
   SearchResponse r = searcher.search(c.request);
   if (c.json) {
     std::cout << to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -75,6 +80,7 @@ Mode add_search_options(CLI::App& app) {
   g->add_option("--lang", r.langs, "Only this language (repeatable)")->default_str("");
   g->add_flag("--facets", r.facets, "Also count results by source and month (JSON)");
   g->add_flag("--json", c->json, "Print one JSON object");
+  add_lexicon_options(*g, c->lexicon, &c->no_expand);
   g->add_option("query", c->words, "The query; put -- first if it starts with a dash")->required()->default_str("");
   return {g, [c] { return run_search(*c); }};
 }

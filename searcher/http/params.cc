@@ -61,6 +61,8 @@ SearchRequest search_params(const httplib::Request& req, const ServerOptions& op
   if (sr.from.size() > 10 || sr.to.size() > 10) throw UsageError("from and to are dates: YYYY-MM-DD");
   std::string facets = req.get_param_value("facets");
   sr.facets = !(facets == "0" || facets == "false");
+  std::string expand = req.get_param_value("expand");
+  sr.expand = !(expand == "0" || expand == "false");
   return sr;
 }
 

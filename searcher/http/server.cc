@@ -55,6 +55,7 @@ struct HttpServer::Impl {
     searcher_options.limits.max_wildcard = opt.max_wildcard;
     searcher_options.max_limit = opt.max_page_size;
     searcher_options.facet_sample = opt.facet_sample;
+    searcher_options.lexicon = opt.lexicon;
     if (!opt.static_dir.empty()) {
       std::error_code ec;
       fs::path root = fs::canonical(opt.static_dir, ec);
@@ -148,6 +149,7 @@ struct HttpServer::Impl {
       SearchRequest sr = search_params(req, opt);
       json request = {"search",   sr.query, sr.offset, sr.limit, sr.sort == SortOrder::kDate,
                       sr.sources, sr.langs, sr.from,   sr.to,    sr.facets};
+      request.push_back(sr.expand);
       cached(res, dump(request), [&] { return to_json(searcher().search(sr)); });
     });
   }

@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
@@ -33,6 +34,7 @@ struct SearchRequest {
   std::size_t snippet_chars = 160;   // code points of context in a snippet
   bool snippets = true;              // cut a snippet for each hit
   bool stored_fields = true;         // false: hits carry only id and score
+  bool expand = true;                // expand words across English and Chinese (SearcherOptions::lexicon)
 };
 
 struct Hit {
@@ -76,6 +78,9 @@ struct SearcherOptions {
   QueryLimits limits;
   std::size_t max_limit = 1000;           // the largest page one request may ask
   Xapian::doccount facet_sample = 20000;  // documents the facet counters look at
+  // Entities and the dictionary for query expansion (QueryBuilder::set_lexicon);
+  // null: queries are taken literally. Shared, read-only, by any number of Searchers.
+  std::shared_ptr<const Lexicon> lexicon;
 };
 
 class Searcher {
