@@ -632,6 +632,10 @@ class Parser {
     std::vector<Translation> translations;
   };
 
+  static std::size_t code_points(std::string_view s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  }
+
   static bool has_lower_ascii(std::string_view s) {
     return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
   }
@@ -662,6 +666,8 @@ class Parser {
         tm.words = tm.hits.empty() ? 0 : 1;
       }
     }
+    if (tm.words == 1 && w.tok(i).kind == TokenKind::kHan && code_points(w.folded[i]) < 2)
+      tm.hits.clear();  // one character is a bound form or too broad: 地 is not "earth"
     if (!tm.hits.empty() && tm.words > best.words)
       best = WordMatch{tm.words, ExpansionKind::kTranslation, {}, {}, std::move(tm.hits)};
     return best;

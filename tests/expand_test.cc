@@ -63,7 +63,7 @@ zh-hant = 蘋果公司, 蘋果?
 tickers = AAPL
 )";
 
-const char* kTable = "大豆\tsoybean\n";
+const char* kTable = "大豆\tsoybean\n地\tearth\tground\n";
 
 struct Sample {
   const char* id;
@@ -218,6 +218,8 @@ TEST_CASE("expansion: multi-word names, ambiguous names and tickers that are wor
   CHECK(expanded("苹果").empty());  // marked '?': the fruit stays the fruit
   CHECK(expanded("苹果公司") == std::vector<std::string>{"苹果公司=entity"});
   CHECK(expanded("\"Standard Chartered\"").empty());  // quotes: as written
+  // One Han character is not translated, nor is its run cut apart for it.
+  CHECK(expanded("一地兩檢").empty());
   // Every word counts as matched through its expansions.
   ParsedQuery pq = b.parse("Nvidia 輝達 chips");
   REQUIRE(pq.all_words);
