@@ -19,6 +19,8 @@ struct AnalyzeCommand {
   std::vector<std::string> words;
   bool query = false;
   bool json = false;
+  LexiconPaths lexicon;
+  bool no_expand = false;
 };
 
 // Columns on a terminal: CJK characters take two cells.
@@ -65,7 +67,13 @@ int run_analyze(const AnalyzeCommand& c) {
   for (const HanRun& run : Analyzer::han_runs(text))
     for (const std::string& g : han_ngrams(run.chars)) ngrams.push_back(g);
   std::string query_desc;
-  if (c.query) query_desc = builder.parse(text).query.get_description();
+  std::vector<Expansion> expansions;
+  if (c.query) {
+    if (!c.no_expand) builder.set_lexicon(load_lexicon(c.lexicon));
+    ParsedQuery pq = builder.parse(text);
+    query_desc = pq.query.get_description();
+    expansions = std::move(pq.expansions);
+  }
 
   if (c.json) {
     json toks = json::array();
@@ -76,7 +84,13 @@ int run_analyze(const AnalyzeCommand& c) {
       toks.push_back(o);
     }
     json out = {{"tokens", toks}, {"ngrams", ngrams}};
-    if (c.query) out["query"] = query_desc;
+    if (c.query) {
+      out["query"] = query_desc;
+      json ex = json::array();
+      for (const Expansion& e : expansions)
+        ex.push_back({{"words", e.words}, {"kind", expansion_kind_name(e.kind)}, {"to", e.to}});
+      out["expansions"] = ex;
+    }
     std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return kExitOk;
   }
@@ -95,6 +109,8 @@ int run_analyze(const AnalyzeCommand& c) {
     for (const std::string& g : ngrams) std::printf(" %s", g.c_str());
     std::printf("\n");
   }
+  for (const Expansion& e : expansions)
+    std::printf("expanded %s (%s): %s\n", e.words.c_str(), expansion_kind_name(e.kind), join(e.to, ", ").c_str());
   if (c.query) std::printf("query: %s\n", query_desc.c_str());
   return kExitOk;
 }
@@ -106,6 +122,7 @@ Mode add_analyze_command(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("analyze", "Show the terms the analyzer makes of TEXT, with positions");
   sub->add_flag("--query", c->query, "Analyze as a query and show the Xapian query it becomes");
   sub->add_flag("--json", c->json, "Print JSON, like Elasticsearch's _analyze");
+  add_lexicon_options(*sub, c->lexicon, &c->no_expand);
   sub->add_option("text", c->words, "Text to analyze")->required()->default_str("");
   return {sub, [c] { return run_analyze(*c); }};
 }

@@ -13,11 +13,24 @@ namespace {
 struct BatchCommand {
   std::string db;
   SearchRequest defaults;  // what a query line does not say
+  LexiconPaths lexicon;
+  bool no_expand = false;
 };
+
+// A flag of a query line: true/false or a number (0 is false).
+bool flag_field(const nlohmann::json& in, const char* name, bool fallback) {
+  if (!in.contains(name)) return fallback;
+  const nlohmann::json& v = in[name];
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number()) return v.get<double>() != 0;
+  throw UsageError(std::string(name) + " must be true, false, 1 or 0");
+}
 
 int run_batch(const BatchCommand& c) {
   using nlohmann::json;
-  Searcher searcher(c.db);
+  SearcherOptions options;
+  options.lexicon = load_lexicon(c.lexicon);
+  Searcher searcher(c.db, options);
   std::string line;
   while (std::getline(std::cin, line)) {
     if (line.empty()) continue;
@@ -41,6 +54,7 @@ int run_batch(const BatchCommand& c) {
       req.now = in.value("now", c.defaults.now);
       req.like = in.value("like", "");
       req.spelling = in.value("spelling", c.defaults.spelling);
+      req.expand = flag_field(in, "expand", !c.no_expand);
       SearchResponse r = searcher.search(req);
       json ids = json::array();
       for (const Hit& h : r.hits) ids.push_back(h.article.id);
@@ -65,7 +79,8 @@ Mode add_batch_command(CLI::App& app) {
       "in  {\"q\":..., \"limit\":10, \"source\":..., \"from\":..., \"to\":..., \"sort\":\"relevance|date\",\n"
       "     \"snippets\": false (true: also fetch the articles and cut snippets),\n"
       "     \"recency_halflife\": days (0: no freshness), \"now\": \"YYYY-MM-DD\" (ages measured from),\n"
-      "     \"like\": an article id (find articles like it), \"spelling\": true (false: no did_you_mean)}\n"
+      "     \"like\": an article id (find articles like it), \"spelling\": true (false: no did_you_mean),\n"
+      "     \"expand\": true (false or 0: no expansion across English and Chinese)}\n"
       "out {\"ms\":0.4, \"total\":12, \"ids\":[...], \"did_you_mean\": only when offered}\n"
       "    or  {\"ms\":..., \"error\":..., \"ids\":[]}");
   sub->add_option("--db", c->db, "Database")->required();
@@ -74,6 +89,7 @@ Mode add_batch_command(CLI::App& app) {
                   "Freshness half-life in days for queries that give none (0: no freshness)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  add_lexicon_options(*sub, c->lexicon, &c->no_expand);
   return {sub, [c] { return run_batch(*c); }};
 }
 

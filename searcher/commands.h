@@ -9,11 +9,13 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include <xinwen/ascii.h>
 #include <xinwen/errors.h>
+#include <xinwen/lexicon.h>
 #include <xinwen/search.h>
 
 namespace xinwen {
@@ -31,6 +33,17 @@ Mode add_suggest_command(CLI::App& app);
 Mode add_batch_command(CLI::App& app);
 Mode add_segment_command(CLI::App& app);
 Mode add_serve_command(CLI::App& app);
+
+// --entities and --lexicon (lexicon_options.cc): empty means the defaults
+// compiled in, which may be missing; a file named here must load.
+struct LexiconPaths {
+  std::string entities, table;
+};
+// Adds --entities and --lexicon, and --no-expand (setting *no_expand) unless null.
+void add_lexicon_options(CLI::App& app, LexiconPaths& paths, bool* no_expand);
+// Loads once per process; throws UsageError or EnvironmentError for a bad or
+// unreadable file that was named.
+std::shared_ptr<const Lexicon> load_lexicon(const LexiconPaths& paths);
 
 // The words of a command line as one string, one space between them.
 inline std::string join_words(const std::vector<std::string>& words) { return join(words, " "); }

@@ -1,8 +1,10 @@
 #include <xinwen/query.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 #include <map>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -14,6 +16,9 @@
 
 namespace xinwen {
 namespace {
+
+// ticker:SYMBOL, the names of the entity listed under SYMBOL (not an index field).
+constexpr std::string_view kTickerField = "ticker";
 
 enum class Tok { kWord, kPhrase, kLParen, kRParen, kAnd, kOr, kNot, kXor, kEnd };
 
@@ -115,7 +120,7 @@ std::vector<Lexeme> lex(std::string_view s) {
     if (auto colon = run.find(':'); colon != std::string_view::npos && colon > 0) {
       std::string name(run.substr(0, colon));
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      if (field_by_query_name(name)) {
+      if (field_by_query_name(name) || name == kTickerField) {
         field = name;
         run.remove_prefix(colon + 1);
       }
@@ -232,8 +237,14 @@ Xapian::Query combine(const Group& g, bool require_all) {
 class Parser {
  public:
   Parser(std::vector<Lexeme> lexemes, Analyzer& analyzer, const QueryLimits& limits, const PublishedSpan& span,
-         Highlights* hl)
-      : lx_(std::move(lexemes)), analyzer_(analyzer), limits_(limits), span_(span), hl_(hl) {}
+         Highlights* hl, const Lexicon* lexicon, bool expand)
+      : lx_(std::move(lexemes)),
+        analyzer_(analyzer),
+        limits_(limits),
+        span_(span),
+        hl_(hl),
+        lexicon_(lexicon),
+        expand_(expand && lexicon) {}
 
   ParsedQuery run() {
     ParsedQuery out;
@@ -242,6 +253,7 @@ class Parser {
     if (peek().type != Tok::kEnd) syntax_error(peek().column, "unexpected text");
     out.query = n.query;
     if (n.group && n.group->positive.size() >= 2) out.all_words = combine(*n.group, true);
+    out.expansions = std::move(expansions_);
     return out;
   }
 
@@ -299,7 +311,16 @@ class Parser {
     bool any = false;
     for (;;) {
       const Lexeme& t = peek();
-      if (t.type == Tok::kWord || t.type == Tok::kPhrase) {
+      if (expand_ && plain_word(t)) {
+        // A run of plain words is expanded as a whole: names may span words.
+        std::vector<const Lexeme*> run;
+        while (plain_word(peek())) {
+          count_item(peek().column);
+          run.push_back(&next());
+        }
+        add_plain_words(g, run);
+        any = true;
+      } else if (t.type == Tok::kWord || t.type == Tok::kPhrase) {
         next();
         add_item(g, t);
         any = true;
@@ -338,6 +359,16 @@ class Parser {
 
   void add_item(Group& g, const Lexeme& t) {
     count_item(t.column);
+    if (t.field == kTickerField) {
+      Xapian::Query q = ticker_query(t.text, t.mod != '-');
+      if (t.mod == '+')
+        g.must.push_back(std::move(q));
+      else if (t.mod == '-')
+        g.must_not.push_back(std::move(q));
+      else
+        g.positive.push_back(std::move(q));
+      return;
+    }
     const Field* field = t.field.empty() ? nullptr : field_by_query_name(t.field);
     // Boolean filters: source:, lang:, tag:, id:, url:.
     if (field && field->kind == FieldKind::kBoolean) {
@@ -382,13 +413,7 @@ class Parser {
   // Splits analyzed tokens into units: each run of adjacent Han words is one
   // unit, every other word is a unit of its own.
   static std::vector<std::pair<std::size_t, std::size_t>> units(std::vector<Token>& toks) {
-    // A query matches whole words: drop the parts the analyzer adds after a
-    // word at the same position ("5" of "5月", "to" of "unia.to").
-    std::erase_if(toks, [prev = Xapian::termpos(0)](const Token& t) mutable {
-      bool part = t.position == prev;
-      prev = t.position;
-      return part;
-    });
+    drop_parts(toks);
     std::vector<std::pair<std::size_t, std::size_t>> out;  // [first, last)
     for (std::size_t i = 0; i < toks.size();) {
       std::size_t j = i + 1;
@@ -398,6 +423,16 @@ class Parser {
       i = j;
     }
     return out;
+  }
+
+  // A query matches whole words: drops the parts the analyzer adds after a
+  // word at the same position ("5" of "5月", "to" of "unia.to").
+  static void drop_parts(std::vector<Token>& toks) {
+    std::erase_if(toks, [prev = Xapian::termpos(0)](const Token& t) mutable {
+      bool part = t.position == prev;
+      prev = t.position;
+      return part;
+    });
   }
 
   Xapian::Query han_unit(std::string_view text, const std::vector<Token>& toks, std::size_t b, std::size_t e,
@@ -495,6 +530,230 @@ class Parser {
     return {Xapian::Query(Xapian::Query::OP_PHRASE, words.begin(), words.end(), words.size())};
   }
 
+  // ---- Expansion across English and Chinese (QueryBuilder::set_lexicon) ----
+
+  static bool plain_word(const Lexeme& t) {
+    return t.type == Tok::kWord && t.field.empty() && !t.mod && !t.wildcard && t.text.find("..") == std::string::npos;
+  }
+
+  // A name, ticker, kind word or translation as the query would search it:
+  // a Latin word by its stem (any form), several words as a phrase, Han text
+  // as its n-gram match.
+  Xapian::Query form_query(const std::string& text) {
+    std::vector<Token> toks = analyzer_.tokenize(text);
+    auto us = units(toks);
+    if (us.empty()) return Xapian::Query();
+    if (us.size() == 1 && toks[us[0].first].kind != TokenKind::kHan)
+      return word_unit(toks[us[0].first], default_space(), false, false, true);
+    std::vector<Xapian::Query> q = phrase_queries(text, default_space(), true);
+    return q.empty() ? Xapian::Query() : q.front();
+  }
+
+  // The forms of texts not yet in seen (by lexicon key), as one OP_SYNONYM:
+  // a document that has several of them counts as having one term often.
+  // Forms that search alike (lender, lenders; the words as typed, self) are
+  // added once: a synonym counts each form's occurrences.
+  Xapian::Query synonyms(const std::vector<std::string>& texts, std::set<std::string>& seen,
+                         std::vector<std::string>* shown, const Xapian::Query& self) {
+    std::vector<Xapian::Query> forms;
+    std::set<std::string> searched{self.get_description()};
+    for (const std::string& text : texts) {
+      if (forms.size() >= kMaxForms) break;
+      if (!seen.insert(Lexicon::key_of(text)).second) continue;
+      Xapian::Query q = form_query(text);
+      if (q.empty() || !searched.insert(q.get_description()).second) continue;
+      forms.push_back(std::move(q));
+      if (shown) shown->push_back(text);
+    }
+    if (forms.empty()) return Xapian::Query();
+    if (forms.size() == 1) return forms.front();
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, forms.begin(), forms.end());
+  }
+
+  // Every name (not marked '?') and ticker of the entities, in file order.
+  static std::vector<std::string> entity_forms(const std::vector<const Entity*>& entities, bool tickers) {
+    std::vector<std::string> out;
+    for (const Entity* e : entities) {
+      for (const EntityName& n : e->names)
+        if (!n.ambiguous) out.push_back(n.text);
+      if (tickers) out.insert(out.end(), e->tickers.begin(), e->tickers.end());
+    }
+    return out;
+  }
+
+  Xapian::Query ticker_query(const std::string& text, bool positive) {
+    std::vector<const Entity*> entities;
+    if (lexicon_)
+      for (const EntityHit& h : lexicon_->entity_of(text)) entities.push_back(h.entity);
+    if (entities.empty() || !positive) {
+      // Unknown (or excluded): the symbol itself, and for -ticker: the names too.
+      std::vector<std::string> texts{text};
+      std::vector<std::string> more = entity_forms(entities, true);
+      texts.insert(texts.end(), more.begin(), more.end());
+      std::set<std::string> seen;
+      return synonyms(texts, seen, nullptr, Xapian::Query());
+    }
+    Expansion ex{text, ExpansionKind::kEntity, {}};
+    std::set<std::string> seen{Lexicon::key_of(text)};
+    std::vector<std::string> texts = entity_forms(entities, true);
+    Xapian::Query self = form_query(text);
+    Xapian::Query names = synonyms(texts, seen, &ex.to, self);
+    expansions_.push_back(std::move(ex));
+    if (names.empty()) return self;
+    return Xapian::Query(Xapian::Query::OP_SYNONYM, self, names);
+  }
+
+  struct Words {
+    std::vector<const Lexeme*> lexemes;
+    std::vector<std::vector<Token>> toks;               // per lexeme, without parts
+    std::vector<std::pair<std::size_t, std::size_t>> at;  // word -> (lexeme, token)
+    std::vector<std::string> folded;
+
+    const Token& tok(std::size_t i) const { return toks[at[i].first][at[i].second]; }
+    // The words [b, e) as typed: one space between lexemes.
+    std::string typed(std::size_t b, std::size_t e) const {
+      std::string out;
+      for (std::size_t i = b; i < e;) {
+        std::size_t j = i;
+        while (j + 1 < e && at[j + 1].first == at[i].first) ++j;
+        if (!out.empty()) out += ' ';
+        out += lexemes[at[i].first]->text.substr(tok(i).begin, tok(j).end - tok(i).begin);
+        i = j + 1;
+      }
+      return out;
+    }
+  };
+
+  struct WordMatch {
+    std::size_t words = 0;
+    ExpansionKind kind = ExpansionKind::kEntity;
+    std::vector<const Entity*> entities;
+    std::vector<const Kind*> kinds;
+    std::vector<Translation> translations;
+  };
+
+  static std::size_t code_points(std::string_view s) {
+    return static_cast<std::size_t>(std::count_if(s.begin(), s.end(), [](char c) { return (c & 0xC0) != 0x80; }));
+  }
+
+  static bool has_lower_ascii(std::string_view s) {
+    return std::any_of(s.begin(), s.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+  }
+
+  // The longest name, kind word or dictionary phrase at word i; on equal
+  // length an entity before a kind before a translation.
+  WordMatch match_at(const Words& w, std::size_t i) {
+    WordMatch best;
+    LexiconMatch<EntityHit> em = lexicon_->match_entity(w.folded, i);
+    for (const EntityHit& h : em.hits) {
+      if (h.ambiguous) continue;                                              // searched as typed only
+      if (h.ticker && has_lower_ascii(w.typed(i, i + em.words))) continue;  // "now", "c": plain words
+      best.entities.push_back(h.entity);
+    }
+    if (!best.entities.empty()) best.words = em.words;
+    LexiconMatch<KindHit> km = lexicon_->match_kind(w.folded, i);
+    std::vector<const Kind*> kinds;
+    for (const KindHit& h : km.hits)
+      if (!h.ambiguous) kinds.push_back(h.kind);
+    if (!kinds.empty() && km.words > best.words) {
+      best = WordMatch{km.words, ExpansionKind::kKind, {}, std::move(kinds), {}};
+    }
+    LexiconMatch<Translation> tm = lexicon_->match_translation(w.folded, i);
+    if (tm.hits.empty() && w.tok(i).kind == TokenKind::kWord) {
+      // The dictionary has "bank", not "banks": try the stem.
+      if (std::string stem = analyzer_.stem(w.folded[i]); !stem.empty() && stem != w.folded[i]) {
+        tm.hits = lexicon_->translations(stem);
+        tm.words = tm.hits.empty() ? 0 : 1;
+      }
+    }
+    if (tm.words == 1 && w.tok(i).kind == TokenKind::kHan && code_points(w.folded[i]) < 2)
+      tm.hits.clear();  // one character is a bound form or too broad: 地 is not "earth"
+    if (!tm.hits.empty() && tm.words > best.words)
+      best = WordMatch{tm.words, ExpansionKind::kTranslation, {}, {}, std::move(tm.hits)};
+    return best;
+  }
+
+  // The words [b, e) as they are searched without expansion: a run of
+  // adjacent Han words is one n-gram unit, any other word one unit.
+  std::vector<Xapian::Query> literal_units(const Words& w, std::size_t b, std::size_t e) {
+    std::vector<Xapian::Query> out;
+    for (std::size_t i = b; i < e;) {
+      std::size_t j = i + 1;
+      const auto [l, k] = w.at[i];
+      if (w.tok(i).kind == TokenKind::kHan) {
+        while (j < e && w.at[j].first == l && w.tok(j).kind == TokenKind::kHan && w.tok(j).begin == w.tok(j - 1).end)
+          ++j;
+        out.push_back(han_unit(w.lexemes[l]->text, w.toks[l], k, k + (j - i), default_space(), true));
+      } else {
+        out.push_back(word_unit(w.tok(i), default_space(), false, false, true));
+      }
+      i = j;
+    }
+    return out;
+  }
+
+  void add_plain_words(Group& g, const std::vector<const Lexeme*>& run) {
+    Words w;
+    w.lexemes = run;
+    for (std::size_t l = 0; l < run.size(); ++l) {
+      w.toks.push_back(analyzer_.tokenize(run[l]->text));
+      drop_parts(w.toks.back());
+      for (std::size_t k = 0; k < w.toks.back().size(); ++k) {
+        w.at.emplace_back(l, k);
+        w.folded.push_back(w.toks.back()[k].term);
+      }
+    }
+    std::vector<WordMatch> matches;
+    for (std::size_t i = 0; i < w.folded.size(); ++i) matches.push_back(match_at(w, i));
+    for (std::size_t i = 0; i < w.folded.size();) {
+      const WordMatch& m = matches[i];
+      if (m.words == 0) {
+        std::size_t j = i + 1;
+        while (j < w.folded.size() && matches[j].words == 0) ++j;
+        for (Xapian::Query& q : literal_units(w, i, j)) g.positive.push_back(std::move(q));
+        i = j;
+        continue;
+      }
+      const std::size_t e = std::min(i + m.words, w.folded.size());
+      Expansion ex{w.typed(i, e), m.kind, {}};
+      std::set<std::string> seen{Lexicon::key_of_words(std::span(w.folded).subspan(i, e - i))};
+      std::vector<Xapian::Query> literal = literal_units(w, i, e);
+      Xapian::Query self = literal.size() == 1 ? literal.front()
+                                               : Xapian::Query(Xapian::Query::OP_AND, literal.begin(), literal.end());
+      Xapian::Query q;
+      if (m.kind == ExpansionKind::kEntity) {
+        // Names of one entity are one term: each ranks as the others do.
+        Xapian::Query names = synonyms(entity_forms(m.entities, true), seen, &ex.to, self);
+        q = names.empty() ? self : Xapian::Query(Xapian::Query::OP_SYNONYM, self, names);
+      } else {
+        std::vector<std::string> texts;
+        double weight = kTranslationWeight;
+        if (m.kind == ExpansionKind::kKind) {
+          weight = kKindWeight;
+          for (const Kind* k : m.kinds)
+            for (const KindWord& kw : k->words)
+              if (!kw.ambiguous) texts.push_back(kw.text);
+          for (const Kind* k : m.kinds) {
+            std::vector<std::string> names = entity_forms(lexicon_->entities_of_kind(k->id), false);
+            texts.insert(texts.end(), names.begin(), names.end());
+          }
+        } else {
+          for (const Translation& t : m.translations) texts.push_back(t.text);
+        }
+        Xapian::Query more = synonyms(texts, seen, &ex.to, self);
+        q = more.empty() ? self
+                         : Xapian::Query(Xapian::Query::OP_OR, self,
+                                         Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, more, weight));
+      }
+      if (!ex.to.empty()) expansions_.push_back(std::move(ex));
+      g.positive.push_back(std::move(q));
+      i = e;
+    }
+  }
+
+  // Forms one expansion may add (a kind of many entities).
+  static constexpr std::size_t kMaxForms = 300;
+
   std::vector<Lexeme> lx_;
   std::size_t pos_ = 0;
   std::size_t depth_ = 0;
@@ -503,9 +762,21 @@ class Parser {
   const QueryLimits& limits_;
   const PublishedSpan& span_;
   Highlights* hl_;
+  const Lexicon* lexicon_;
+  bool expand_;
+  std::vector<Expansion> expansions_;
 };
 
 }  // namespace
+
+const char* expansion_kind_name(ExpansionKind kind) {
+  switch (kind) {
+    case ExpansionKind::kEntity: return "entity";
+    case ExpansionKind::kKind: return "kind";
+    case ExpansionKind::kTranslation: return "translation";
+  }
+  return "entity";
+}
 
 QueryBuilder::QueryBuilder(QueryLimits limits) : limits_(limits) {}
 
@@ -563,7 +834,7 @@ ParsedQuery QueryBuilder::parse(std::string_view text) {
                      std::to_string(limits_.max_bytes));
   std::string clean = clean_text(text);
   Highlights hl;
-  Parser parser(lex(clean), analyzer_, limits_, span_, &hl);
+  Parser parser(lex(clean), analyzer_, limits_, span_, &hl, lexicon_.get(), expand_);
   ParsedQuery out = parser.run();
   out.highlights = std::move(hl);
   return out;

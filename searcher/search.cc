@@ -92,7 +92,9 @@ std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy, std:
 std::span<const FacetSpec> facet_specs() { return kFacetSpecs; }
 
 Searcher::Searcher(const std::string& path, SearcherOptions options)
-    : path_(path), options_(options), db_(open_readable(path)), builder_(options.limits) {}
+    : path_(path), options_(options), db_(open_readable(path)), builder_(options.limits) {
+  builder_.set_lexicon(options_.lexicon);
+}
 
 bool Searcher::reopen() {
   try {
@@ -150,6 +152,7 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   // Date ranges need terms only for the days articles were published in.
   const PublishedSpan span{db_.get_value_lower_bound(kSlotPublished), db_.get_value_upper_bound(kSlotPublished)};
   builder_.set_published_span(span);
+  builder_.set_expand(req.expand);
   // A like-search may come without a query; with one, the query must match too.
   const bool like_only = !req.like.empty() && trim_ascii(req.query).empty();
   ParsedQuery pq = like_only ? ParsedQuery{} : builder_.parse(req.query);

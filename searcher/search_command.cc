@@ -17,12 +17,17 @@ struct SearchCommand {
   SearchRequest request;
   std::vector<std::string> words;
   bool json = false;
+  LexiconPaths lexicon;
+  bool no_expand = false;
 };
 
 int run_search(SearchCommand& c) {
   c.request.query = join_words(c.words);
   if (c.request.query.empty() && c.request.like.empty()) throw UsageError("a query or --like ID is needed");
-  Searcher searcher(c.db);
+  c.request.expand = !c.no_expand;
+  SearcherOptions options;
+  if (c.request.expand) options.lexicon = load_lexicon(c.lexicon);
+  Searcher searcher(c.db, options);
   SearchResponse r = searcher.search(c.request);
   if (c.json) {
     std::cout << to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
@@ -86,6 +91,7 @@ Mode add_search_options(CLI::App& app) {
   g->add_option("--like", r.like, "Articles like the one with this id (a query, if given, must match too)");
   g->add_flag("!--no-spelling", r.spelling, "Do not offer a spelling correction (\"Did you mean\")");
   g->add_option("query", c->words, "The query; put -- first if it starts with a dash")->default_str("");
+  add_lexicon_options(*g, c->lexicon, &c->no_expand);
   return {g, [c] { return run_search(*c); }};
 }
 

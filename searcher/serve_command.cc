@@ -34,6 +34,7 @@ bool parse_listen(const std::string& text, std::string& host, int& port) {
 
 Mode add_serve_command(CLI::App& app) {
   auto o = std::make_shared<ServerOptions>();
+  auto lexicon = std::make_shared<LexiconPaths>();
   CLI::App* sub = app.add_subcommand("serve", "The search API and search page over HTTP (see searcher/API.md)");
   sub->add_option("--db", o->db, "Database directory or stub file (opened read-only)")->required();
   sub->add_option_function<std::string>(
@@ -67,8 +68,10 @@ Mode add_serve_command(CLI::App& app) {
   sub->add_option("--keep-alive-timeout", o->keep_alive_timeout, "Seconds an idle connection is kept")
       ->check(CLI::Range(0, 300));
   sub->add_flag("--access-log", o->access_log, "Log each request (address, method, path, status) to stderr");
-  return {sub, [o] {
+  add_lexicon_options(*sub, *lexicon, nullptr);
+  return {sub, [o, lexicon] {
             if (o->static_dir.empty()) o->static_dir = default_static_dir();
+            o->lexicon = load_lexicon(*lexicon);  // once: every worker reads it
             return serve(*o);
           }};
 }

@@ -76,6 +76,8 @@ SearchRequest search_params(const httplib::Request& req, const ServerOptions& op
   if (sr.like.size() > 2000) throw UsageError("like is an article id; this one is too long");
   std::string spelling = req.get_param_value("spelling");
   sr.spelling = !(spelling == "0" || spelling == "false");
+  std::string expand = req.get_param_value("expand");
+  sr.expand = !(expand == "0" || expand == "false");
   return sr;
 }
 

@@ -55,6 +55,7 @@ struct HttpServer::Impl {
     searcher_options.limits.max_wildcard = opt.max_wildcard;
     searcher_options.max_limit = opt.max_page_size;
     searcher_options.facet_sample = opt.facet_sample;
+    searcher_options.lexicon = opt.lexicon;
     if (!opt.static_dir.empty()) {
       std::error_code ec;
       fs::path root = fs::canonical(opt.static_dir, ec);
@@ -152,6 +153,7 @@ struct HttpServer::Impl {
       request.push_back(sr.now);
       request.push_back(sr.like);
       request.push_back(sr.spelling);
+      request.push_back(sr.expand);
       cached(res, dump(request), [&] { return to_json(searcher().search(sr)); });
     });
   }

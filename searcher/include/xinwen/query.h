@@ -12,11 +12,14 @@
 //
 // Han text becomes a character n-gram match (found wherever it stands, in
 // either script) boosted by the query's own words (whole words rank higher).
-// Parsing is pure: a QueryBuilder holds an Analyzer and is not thread-safe.
+// With a Lexicon, plain words are expanded across English and Chinese (see
+// QueryBuilder::set_lexicon). Parsing is pure: a QueryBuilder holds an
+// Analyzer and is not thread-safe; the Lexicon it reads may be shared.
 #pragma once
 
 #include <xapian.h>
 
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include <xinwen/analyzer.h>
+#include <xinwen/lexicon.h>
 
 namespace xinwen {
 
@@ -42,11 +46,23 @@ struct Highlights {
   std::vector<std::u32string> han;  // folded Han strings, matched as substrings
 };
 
+// What one query word or name was expanded to.
+enum class ExpansionKind { kEntity, kKind, kTranslation };
+
+struct Expansion {
+  std::string words;  // as typed ("Federal Reserve", 輝達)
+  ExpansionKind kind = ExpansionKind::kEntity;
+  std::vector<std::string> to;  // the other forms searched (names, kind words, translations)
+};
+
+const char* expansion_kind_name(ExpansionKind kind);  // "entity", "kind", "translation"
+
 struct ParsedQuery {
   Xapian::Query query;                     // what matches
   std::optional<Xapian::Query> all_words;  // the same, requiring every word; set
                                            // when the query is a list of >= 2 words
   Highlights highlights;
+  std::vector<Expansion> expansions;  // in query order; empty without a lexicon
 };
 
 // The first and last published times of a database's articles, as its value
@@ -78,6 +94,20 @@ class QueryBuilder {
   // The span date ranges in queries are clamped to (see date_range).
   void set_published_span(PublishedSpan span) { span_ = std::move(span); }
 
+  // Query-time expansion across English and Chinese. With a lexicon, each
+  // run of plain words (no field, sign, wildcard or quotes) is matched
+  // longest name first: an entity's name or ticker becomes an OP_SYNONYM of
+  // all its names in every script and its tickers; a kind word ("banks",
+  // 银行) keeps its own weight and adds, scaled by kKindWeight, its kind's
+  // words and its entities' names; any other word the dictionary translates
+  // adds its translations scaled by kTranslationWeight. Names marked '?' are
+  // searched as typed but never expanded or added. A ticker that is typed in
+  // lower case is a plain word ("now", "c"): tickers expand when typed in
+  // upper case or as ticker:SYMBOL. null (the default) or set_expand(false):
+  // the query is taken literally, except that ticker: still finds the names.
+  void set_lexicon(std::shared_ptr<const Lexicon> lexicon) { lexicon_ = std::move(lexicon); }
+  void set_expand(bool expand) { expand_ = expand; }
+
   Analyzer& analyzer() { return analyzer_; }
   const QueryLimits& limits() const { return limits_; }
 
@@ -85,11 +115,19 @@ class QueryBuilder {
   QueryLimits limits_;
   Analyzer analyzer_;
   PublishedSpan span_;
+  std::shared_ptr<const Lexicon> lexicon_;
+  bool expand_ = true;
 };
 
 // Boost given to a query's own words over its n-gram match, so that documents
 // with the whole word rank above those where the characters merely stand side
 // by side.
 inline constexpr double kWholeWordBoost = 3.0;
+
+// Weights of expansions relative to the words as typed (set_lexicon): below
+// 1, so that an exact match ranks above a kind word's entities or a
+// dictionary translation. Chosen on the judged queries (scripts/eval).
+inline constexpr double kKindWeight = 0.4;
+inline constexpr double kTranslationWeight = 0.4;
 
 }  // namespace xinwen

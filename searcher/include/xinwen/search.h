@@ -6,6 +6,7 @@
 
 #include <xapian.h>
 
+#include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
@@ -42,6 +43,7 @@ struct SearchRequest {
   std::string now;
   std::string like;                  // an article id: find articles like it (the query, if any, must match too)
   bool spelling = true;              // offer a spelling correction (SearchResponse::did_you_mean)
+  bool expand = true;                // expand words across English and Chinese (SearcherOptions::lexicon)
 };
 
 struct Hit {
@@ -90,6 +92,9 @@ struct SearcherOptions {
   QueryLimits limits;
   std::size_t max_limit = 1000;           // the largest page one request may ask
   Xapian::doccount facet_sample = 20000;  // documents the facet counters look at
+  // Entities and the dictionary for query expansion (QueryBuilder::set_lexicon);
+  // null: queries are taken literally. Shared, read-only, by any number of Searchers.
+  std::shared_ptr<const Lexicon> lexicon;
 };
 
 class Searcher {

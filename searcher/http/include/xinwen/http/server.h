@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include <xinwen/lexicon.h>
+
 namespace xinwen {
 
 struct ServerOptions {
@@ -49,6 +51,7 @@ struct ServerOptions {
   std::vector<std::string> cors_origins;  // origins allowed to call the API; "*" any
   double reopen_interval = 1.0;           // seconds between checks for a new commit; 0: every request
   bool access_log = false;                // one line per request on stderr
+  std::shared_ptr<const Lexicon> lexicon;  // query expansion, shared by every worker; null: none
 };
 
 class HttpServer {
