@@ -32,7 +32,8 @@ class LikeTerms : public Xapian::ExpandDecider {
     if ((c >= 'a' && c <= 'z') || c >= 0x80) return true;
     if (c >= '0' && c <= '9') return std::any_of(term.begin(), term.end(), [](char ch) { return is_ascii_letter(ch); });
     const std::string_view ngram(kDefaultNgramPrefix);
-    return term.size() > ngram.size() && term.starts_with(ngram) && static_cast<unsigned char>(term[ngram.size()]) >= 0x80;
+    return term.size() > ngram.size() && term.starts_with(ngram) &&
+           static_cast<unsigned char>(term[ngram.size()]) >= 0x80;
   }
 };
 

@@ -605,7 +605,7 @@ class Parser {
 
   struct Words {
     std::vector<const Lexeme*> lexemes;
-    std::vector<std::vector<Token>> toks;               // per lexeme, without parts
+    std::vector<std::vector<Token>> toks;                 // per lexeme, without parts
     std::vector<std::pair<std::size_t, std::size_t>> at;  // word -> (lexeme, token)
     std::vector<std::string> folded;
 
@@ -646,7 +646,7 @@ class Parser {
     WordMatch best;
     LexiconMatch<EntityHit> em = lexicon_->match_entity(w.folded, i);
     for (const EntityHit& h : em.hits) {
-      if (h.ambiguous) continue;                                              // searched as typed only
+      if (h.ambiguous) continue;                                            // searched as typed only
       if (h.ticker && has_lower_ascii(w.typed(i, i + em.words))) continue;  // "now", "c": plain words
       best.entities.push_back(h.entity);
     }
@@ -705,6 +705,7 @@ class Parser {
     }
     std::vector<WordMatch> matches;
     for (std::size_t i = 0; i < w.folded.size(); ++i) matches.push_back(match_at(w, i));
+    keep_han_runs_whole(w, matches);
     for (std::size_t i = 0; i < w.folded.size();) {
       const WordMatch& m = matches[i];
       if (m.words == 0) {
@@ -718,8 +719,8 @@ class Parser {
       Expansion ex{w.typed(i, e), m.kind, {}};
       std::set<std::string> seen{Lexicon::key_of_words(std::span(w.folded).subspan(i, e - i))};
       std::vector<Xapian::Query> literal = literal_units(w, i, e);
-      Xapian::Query self = literal.size() == 1 ? literal.front()
-                                               : Xapian::Query(Xapian::Query::OP_AND, literal.begin(), literal.end());
+      Xapian::Query self =
+          literal.size() == 1 ? literal.front() : Xapian::Query(Xapian::Query::OP_AND, literal.begin(), literal.end());
       Xapian::Query q;
       if (m.kind == ExpansionKind::kEntity) {
         // Names of one entity are one term: each ranks as the others do.
@@ -748,6 +749,39 @@ class Parser {
       if (!ex.to.empty()) expansions_.push_back(std::move(ex));
       g.positive.push_back(std::move(q));
       i = e;
+    }
+  }
+
+  // A run of adjacent Han words is split at the words the lexicon knows only
+  // when every piece left over has two characters or more: a lone character
+  // would be searched as every n-gram that starts with it (slow, and it
+  // matches anywhere), where the whole run requires its characters side by
+  // side. Otherwise the run stays one literal unit, unexpanded.
+  static void keep_han_runs_whole(const Words& w, std::vector<WordMatch>& matches) {
+    auto chars = [](std::string_view s) {
+      std::size_t n = 0;
+      for (char c : s) n += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      return n;
+    };
+    for (std::size_t b = 0; b < w.folded.size();) {
+      std::size_t e = b + 1;
+      if (w.tok(b).kind == TokenKind::kHan)
+        while (e < w.folded.size() && w.at[e].first == w.at[b].first && w.tok(e).kind == TokenKind::kHan &&
+               w.tok(e).begin == w.tok(e - 1).end)
+          ++e;
+      bool lone = false;
+      for (std::size_t i = b; i < e;) {
+        if (matches[i].words > 0) {
+          i += matches[i].words;
+          continue;
+        }
+        std::size_t n = 0;
+        for (; i < e && matches[i].words == 0; ++i) n += chars(w.folded[i]);
+        lone = lone || n == 1;
+      }
+      if (lone && e > b + 1)
+        for (std::size_t i = b; i < e; ++i) matches[i].words = 0;
+      b = e;
     }
   }
 

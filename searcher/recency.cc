@@ -97,8 +97,6 @@ RecencyPostingSource* RecencyPostingSource::unserialise_with_registry(const std:
   return new RecencyPostingSource(slot, reference, halflife, max_boost);
 }
 
-std::string RecencyPostingSource::get_description() const {
-  return "RecencyPostingSource(" + serialise() + ")";
-}
+std::string RecencyPostingSource::get_description() const { return "RecencyPostingSource(" + serialise() + ")"; }
 
 }  // namespace xinwen

@@ -16,8 +16,8 @@
 #include <xinwen/db.h>
 #include <xinwen/errors.h>
 #include <xinwen/fold.h>
-#include <xinwen/recency.h>
 #include <xinwen/like.h>
+#include <xinwen/recency.h>
 #include <xinwen/schema.h>
 
 #include "code_points.h"
@@ -246,9 +246,9 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     fe.get_mset(0, 0, options_.facet_sample);
     for (std::size_t i = 0; i < spies.size(); ++i) {
       const FacetSpec& spec = facet_specs()[i];
-      Facet facet{spec.name, spies[i] ? facet_counts(*spies[i], spec.max)
-                                      : term_facet_counts(db_, full, spec.term_prefix, spec.max,
-                                                          options_.facet_sample)};
+      Facet facet{spec.name, spies[i]
+                                 ? facet_counts(*spies[i], spec.max)
+                                 : term_facet_counts(db_, full, spec.term_prefix, spec.max, options_.facet_sample)};
       if (spec.newest_first)
         std::sort(facet.counts.begin(), facet.counts.end(),
                   [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
@@ -257,7 +257,6 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   }
   return out;
 }
-
 
 Snippet Searcher::make_snippet(const std::string& text, const Highlights& hl, std::size_t chars) {
   return xinwen::make_snippet(builder_.analyzer(), text, hl, chars);

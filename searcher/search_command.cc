@@ -34,7 +34,8 @@ int run_search(SearchCommand& c) {
     return kExitOk;
   }
   const bool tty = isatty(STDOUT_FILENO);
-  const std::string what = r.like.empty() ? r.query : "articles like " + r.like + (r.query.empty() ? "" : " and " + r.query);
+  const std::string what =
+      r.like.empty() ? r.query : "articles like " + r.like + (r.query.empty() ? "" : " and " + r.query);
   if (!r.did_you_mean.empty()) std::printf("Did you mean: %s\n", r.did_you_mean.c_str());
   if (r.hits.empty()) {
     std::printf("No results for %s\n", what.c_str());

@@ -136,7 +136,9 @@ std::map<std::string, double> scores(const SearchResponse& r) {
   return out;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& id) { return std::find(v.begin(), v.end(), id) != v.end(); }
+bool has(const std::vector<std::string>& v, const std::string& id) {
+  return std::find(v.begin(), v.end(), id) != v.end();
+}
 
 std::size_t rank(const std::vector<std::string>& v, const std::string& id) {
   return static_cast<std::size_t>(std::find(v.begin(), v.end(), id) - v.begin());
@@ -208,8 +210,7 @@ TEST_CASE("expansion: multi-word names, ambiguous names and tickers that are wor
   b.set_lexicon(f.lexicon);
   auto expanded = [&](const std::string& q) {
     std::vector<std::string> out;
-    for (const Expansion& e : b.parse(q).expansions)
-      out.push_back(e.words + "=" + expansion_kind_name(e.kind));
+    for (const Expansion& e : b.parse(q).expansions) out.push_back(e.words + "=" + expansion_kind_name(e.kind));
     return out;
   };
   CHECK(expanded("Standard Chartered profit") == std::vector<std::string>{"Standard Chartered=entity"});
@@ -220,6 +221,12 @@ TEST_CASE("expansion: multi-word names, ambiguous names and tickers that are wor
   CHECK(expanded("\"Standard Chartered\"").empty());  // quotes: as written
   // One Han character is not translated, nor is its run cut apart for it.
   CHECK(expanded("一地兩檢").empty());
+  // A Han run is cut at a known name only when no lone character is left:
+  // 大豆出口 splits (出口 has two characters), 的大豆 stays one literal run
+  // (的 alone would be searched as every n-gram starting with it).
+  CHECK(expanded("大豆出口") == std::vector<std::string>{"大豆=translation"});
+  CHECK(expanded("的大豆").empty());
+  CHECK(b.parse("的大豆").query.get_description().find("WILDCARD") == std::string::npos);
   // Every word counts as matched through its expansions.
   ParsedQuery pq = b.parse("Nvidia 輝達 chips");
   REQUIRE(pq.all_words);

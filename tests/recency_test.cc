@@ -108,7 +108,8 @@ TEST_CASE("a fresher twin ranks first; half-life 0 gives the old order", "[recen
 TEST_CASE("freshness does not lift a some-words article above an every-word one", "[recency]") {
   TempDir t;
   std::vector<Article> docs = fillers();
-  docs.push_back(make("all-old", "Copper mine strike", "Miners at the copper pit stopped work.", "1987-03-02T00:00:00Z"));
+  docs.push_back(
+      make("all-old", "Copper mine strike", "Miners at the copper pit stopped work.", "1987-03-02T00:00:00Z"));
   // Newer and with the two words it has repeated: higher BM25 for them.
   docs.push_back(make("some-new", "Copper copper mine mine", "Copper mine copper mine.", "2026-05-01T00:00:00Z"));
   build(t / "db", docs);
@@ -140,7 +141,8 @@ TEST_CASE("ages count from the newest article, or from the request's now", "[rec
   // The newest article (the 1987 one) is the reference: it gets the full
   // boost although the clock says it is decades old.
   CHECK(score(90, "", "strike-1987") - score(0, "", "strike-1987") == Approx(kRecencyMaxBoost));
-  CHECK(score(90, "1987-05-31", "strike-1987") - score(0, "", "strike-1987") == Approx(kRecencyMaxBoost / 2).epsilon(0.01));
+  CHECK(score(90, "1987-05-31", "strike-1987") - score(0, "", "strike-1987") ==
+        Approx(kRecencyMaxBoost / 2).epsilon(0.01));
   // An article without a date gets nothing.
   CHECK(score(90, "", "undated-one") == Approx(score(0, "", "undated-one")));
   SearchRequest bad;

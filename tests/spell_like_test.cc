@@ -1,8 +1,8 @@
 // Spelling data and "did you mean", more-like-this across scripts, and the
 // language facet, on a small database written here.
 #include <algorithm>
-#include <map>
 #include <catch2/catch.hpp>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <xinwen/errors.h>

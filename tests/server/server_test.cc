@@ -797,7 +797,8 @@ TEST_CASE("the answer cache keeps recency_halflife and now apart", "[server]") {
   json fresh = search(s.port(), "q=nvidia&facets=0");
   json plain = search(s.port(), "q=nvidia&facets=0&recency_halflife=0");
   json later = search(s.port(), "q=nvidia&facets=0&now=2030-01-01");
-  auto [rc, out] = run(search_bin() + " --db " + quote(sample_db()) + " --json --no-expand --recency-halflife 0 nvidia");
+  auto [rc, out] =
+      run(search_bin() + " --db " + quote(sample_db()) + " --json --no-expand --recency-halflife 0 nvidia");
   REQUIRE(rc == 0);
   CHECK(plain == json::parse(out));
   CHECK(plain != fresh);

@@ -41,9 +41,9 @@ struct SearchRequest {
   // The reference age is measured from, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ;
   // empty: the newest article's time, or the clock if that is earlier.
   std::string now;
-  std::string like;                  // an article id: find articles like it (the query, if any, must match too)
-  bool spelling = true;              // offer a spelling correction (SearchResponse::did_you_mean)
-  bool expand = true;                // expand words across English and Chinese (SearcherOptions::lexicon)
+  std::string like;      // an article id: find articles like it (the query, if any, must match too)
+  bool spelling = true;  // offer a spelling correction (SearchResponse::did_you_mean)
+  bool expand = true;    // expand words across English and Chinese (SearcherOptions::lexicon)
 };
 
 struct Hit {

@@ -48,9 +48,9 @@ struct ServerOptions {
   std::size_t cache_entries = 2000;  // answers kept for repeated requests; 0: none
   std::size_t cache_bytes = 64u << 20;
 
-  std::vector<std::string> cors_origins;  // origins allowed to call the API; "*" any
-  double reopen_interval = 1.0;           // seconds between checks for a new commit; 0: every request
-  bool access_log = false;                // one line per request on stderr
+  std::vector<std::string> cors_origins;   // origins allowed to call the API; "*" any
+  double reopen_interval = 1.0;            // seconds between checks for a new commit; 0: every request
+  bool access_log = false;                 // one line per request on stderr
   std::shared_ptr<const Lexicon> lexicon;  // query expansion, shared by every worker; null: none
 };
 
