@@ -360,13 +360,7 @@ class Parser {
   void add_item(Group& g, const Lexeme& t) {
     count_item(t.column);
     if (t.field == kTickerField) {
-      Xapian::Query q = ticker_query(t.text, t.mod != '-');
-      if (t.mod == '+')
-        g.must.push_back(std::move(q));
-      else if (t.mod == '-')
-        g.must_not.push_back(std::move(q));
-      else
-        g.positive.push_back(std::move(q));
+      place_by_modifier(g, t.mod, ticker_query(t.text, t.mod != '-'));
       return;
     }
     const Field* field = t.field.empty() ? nullptr : field_by_query_name(t.field);
@@ -393,14 +387,17 @@ class Parser {
     const bool positive = t.mod != '-';
     std::vector<Xapian::Query> parts = t.type == Tok::kPhrase ? phrase_queries(t.text, space, positive)
                                                               : word_queries(t.text, space, t.wildcard, positive);
-    for (Xapian::Query& q : parts) {
-      if (t.mod == '+')
-        g.must.push_back(std::move(q));
-      else if (t.mod == '-')
-        g.must_not.push_back(std::move(q));
-      else
-        g.positive.push_back(std::move(q));
-    }
+    for (Xapian::Query& q : parts) place_by_modifier(g, t.mod, std::move(q));
+  }
+
+  // +word must match, -word must not, a plain word may.
+  static void place_by_modifier(Group& g, char mod, Xapian::Query q) {
+    if (mod == '+')
+      g.must.push_back(std::move(q));
+    else if (mod == '-')
+      g.must_not.push_back(std::move(q));
+    else
+      g.positive.push_back(std::move(q));
   }
 
   static void place_filter(Group& g, char mod, const std::string& key, const Xapian::Query& q) {
