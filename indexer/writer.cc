@@ -4,22 +4,115 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <bit>
 #include <cerrno>
 
 #include <ctime>
 #include <exception>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include <xinwen/analyzer.h>
 #include <xinwen/bounded_queue.h>
 #include <xinwen/calendar.h>
 #include <xinwen/errors.h>
+#include <xinwen/fingerprint.h>
 #include <xinwen/schema.h>
 
 namespace xinwen {
+namespace {
+
+// Candidates read per band: a band value shared by thousands of documents
+// (template pages) must not make each add read them all.
+constexpr std::size_t kMaxBandCandidates = 64;
+
+// Gives doc the story id of the closest near-duplicate already in db (other
+// than the document it replaces, self), keeping its own when there is none.
+void assign_story(const Xapian::Database& db, Xapian::Document& doc, Xapian::docid self) {
+  std::optional<Fingerprint> fp = parse_fingerprint(doc.get_value(kSlotFingerprint));
+  if (!fp) return;
+  int best = 65;
+  std::string story;
+  for (const std::string& band : fingerprint_band_terms(fp->bits)) {
+    std::size_t seen = 0;
+    for (auto p = db.postlist_begin(band); p != db.postlist_end(band) && seen < kMaxBandCandidates; ++p, ++seen) {
+      if (*p == self) continue;
+      Xapian::Document other = db.get_document(*p);
+      std::optional<Fingerprint> ofp = parse_fingerprint(other.get_value(kSlotFingerprint));
+      if (!ofp || !same_story(*fp, *ofp)) continue;
+      const int distance = std::popcount(fp->bits ^ ofp->bits);
+      if (distance < best) {
+        best = distance;
+        story = other.get_value(kSlotStory);
+      }
+    }
+  }
+  if (!story.empty()) doc.add_value(kSlotStory, story);
+}
+
+// After a parallel load, copies written by different writers have different
+// story ids. Joins them: every pair of documents that are the same story gets
+// the story id seen first in docid order (union-find over story ids), and
+// documents whose story id changes are rewritten (one value).
+void join_stories_across_shards(const std::string& path) {
+  Xapian::WritableDatabase db = open_writable(path, Xapian::DB_NO_SYNC);
+  struct Entry {
+    Xapian::docid did;
+    Fingerprint fp;
+    std::size_t story;  // index into stories
+  };
+  std::vector<Entry> entries;
+  std::vector<std::string> stories;
+  std::unordered_map<std::string, std::size_t> story_index;
+  auto story_values = db.valuestream_begin(kSlotStory);
+  for (auto it = db.valuestream_begin(kSlotFingerprint); it != db.valuestream_end(kSlotFingerprint); ++it) {
+    std::optional<Fingerprint> fp = parse_fingerprint(*it);
+    if (!fp) continue;
+    story_values.skip_to(it.get_docid());
+    if (story_values == db.valuestream_end(kSlotStory) || story_values.get_docid() != it.get_docid()) continue;
+    auto [pos, fresh] = story_index.try_emplace(*story_values, stories.size());
+    if (fresh) stories.push_back(*story_values);
+    entries.push_back({it.get_docid(), *fp, pos->second});
+  }
+  std::vector<std::size_t> parent(stories.size());
+  for (std::size_t i = 0; i < parent.size(); ++i) parent[i] = i;
+  auto root = [&](std::size_t s) {
+    while (parent[s] != s) s = parent[s] = parent[parent[s]];
+    return s;
+  };
+  std::unordered_map<std::uint32_t, std::vector<std::size_t>> bands;  // band number << 16 | band value -> entries
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const Entry& e = entries[i];
+    for (int b = 0; b < kFingerprintBands; ++b) {
+      std::vector<std::size_t>& seen = bands[static_cast<std::uint32_t>(b) << 16 | fingerprint_band(e.fp.bits, b)];
+      const std::size_t from = seen.size() > kMaxBandCandidates ? seen.size() - kMaxBandCandidates : 0;
+      for (std::size_t k = from; k < seen.size(); ++k) {
+        const Entry& o = entries[seen[k]];
+        if (!same_story(e.fp, o.fp)) continue;
+        std::size_t a = root(e.story), c = root(o.story);
+        if (a != c) parent[std::max(a, c)] = std::min(a, c);  // the story seen first wins
+      }
+      seen.push_back(i);
+    }
+  }
+  std::size_t changed = 0;
+  for (const Entry& e : entries) {
+    const std::size_t r = root(e.story);
+    if (r == e.story) continue;
+    Xapian::Document doc = db.get_document(e.did);
+    doc.add_value(kSlotStory, stories[r]);
+    db.replace_document(e.did, doc);
+    if (++changed % 2000 == 0) db.commit();
+  }
+  db.commit();
+}
+
+}  // namespace
 
 std::string content_hash(const Article& article) {
   // The hash make_document stores: computed on the stored form only, which is
@@ -89,6 +182,7 @@ AddResult Indexer::add(const Article& article) {
     Xapian::Document doc = make_document(article, analyzer_);
     remove_spelling(did);
     add_spelling(doc);
+    assign_story(db_, doc, did);
     db_.replace_document(did, doc);
     maybe_commit();
     return AddResult::kReplaced;
@@ -96,6 +190,7 @@ AddResult Indexer::add(const Article& article) {
   // The id is not in the database (checked above): no replacement to look for.
   Xapian::Document doc = make_document(article, analyzer_);
   add_spelling(doc);
+  assign_story(db_, doc, 0);
   db_.add_document(doc);
   maybe_commit();
   return AddResult::kAdded;
@@ -216,6 +311,11 @@ void ParallelLoader::finish() {
     all.compact(merged, Xapian::DBCOMPACT_MULTIPASS);
   } catch (const Xapian::Error& e) {
     throw EnvironmentError("merging shards of " + impl_->path + " failed: " + e.get_msg());
+  }
+  try {
+    join_stories_across_shards(merged);
+  } catch (const Xapian::Error& e) {
+    throw EnvironmentError("joining the stories of " + impl_->path + "'s shards failed: " + e.get_msg());
   }
   sync_database_files(merged);
   fs::rename(impl_->path, old);

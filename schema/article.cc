@@ -10,6 +10,7 @@
 #include <xinwen/ascii.h>
 #include <xinwen/calendar.h>
 #include <xinwen/canonical.h>
+#include <xinwen/fingerprint.h>
 #include <xinwen/schema.h>
 
 namespace xinwen {
@@ -273,6 +274,12 @@ Xapian::Document make_document(const Article& a, Analyzer& analyzer) {
   std::string data = stored_data(a);
   doc.add_value(kSlotContentHash, hash_of_data(data));
   doc.add_value(kSlotId, a.id);
+  // The story id starts as the article's own; the indexer replaces it with a
+  // near-duplicate's (writer.cc), which needs the database.
+  const Fingerprint fp = fingerprint_of(doc);
+  for (const std::string& band : fingerprint_band_terms(fp.bits)) doc.add_boolean_term(band);
+  doc.add_value(kSlotFingerprint, fingerprint_value(fp));
+  doc.add_value(kSlotStory, own_story_id(a.id));
   doc.set_data(std::move(data));
   return doc;
 }

@@ -55,6 +55,8 @@ int run_batch(const BatchCommand& c) {
       req.like = in.value("like", "");
       req.spelling = in.value("spelling", c.defaults.spelling);
       req.expand = flag_field(in, "expand", !c.no_expand);
+      // "collapse": false or 0 shows every copy of a story.
+      req.collapse = flag_field(in, "collapse", true);
       SearchResponse r = searcher.search(req);
       json ids = json::array();
       for (const Hit& h : r.hits) ids.push_back(h.article.id);
@@ -80,7 +82,8 @@ Mode add_batch_command(CLI::App& app) {
       "     \"snippets\": false (true: also fetch the articles and cut snippets),\n"
       "     \"recency_halflife\": days (0: no freshness), \"now\": \"YYYY-MM-DD\" (ages measured from),\n"
       "     \"like\": an article id (find articles like it), \"spelling\": true (false: no did_you_mean),\n"
-      "     \"expand\": true (false or 0: no expansion across English and Chinese)}\n"
+      "     \"expand\": true (false or 0: no expansion across English and Chinese),\n"
+      "     \"collapse\": true (false: every copy of a story, not one result per story)}\n"
       "out {\"ms\":0.4, \"total\":12, \"ids\":[...], \"did_you_mean\": only when offered}\n"
       "    or  {\"ms\":..., \"error\":..., \"ids\":[]}");
   sub->add_option("--db", c->db, "Database")->required();

@@ -204,6 +204,7 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked, fresh);
   }
   enquire.set_query(ranked);
+  if (req.collapse) enquire.set_collapse_key(kSlotStory);
   Xapian::MSet mset =
       enquire.get_mset(static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
                        static_cast<Xapian::doccount>(req.offset + req.limit));
@@ -214,6 +215,7 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     h.docid = *it;
     h.score = it.get_weight();
     h.all_words = !pq.all_words || h.score >= kTierBonus;
+    if (req.collapse) h.copies = 1 + it.get_collapse_count();
     // The every-word branch and the some-words branch both weigh the
     // same terms: halve their sum to report the article's BM25 weight.
     if (pq.all_words && h.all_words) h.score = (h.score - kTierBonus) / 2;
@@ -330,6 +332,7 @@ nlohmann::json to_json(const SearchResponse& r) {
       else
         hit[std::string(f.name)] = h.article.*f.text;
     }
+    if (h.copies > 1) hit["copies"] = h.copies;
     results.push_back(std::move(hit));
   }
   json out = {{"version", kJsonVersion}, {"query", r.query}, {"total", r.total},

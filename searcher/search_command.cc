@@ -51,6 +51,7 @@ int run_search(SearchCommand& c) {
     else
       std::printf("%zu. %s\n", rank, title.c_str());
     std::string meta;
+    if (h.copies > 1) meta = "(+" + std::to_string(h.copies - 1) + (h.copies == 2 ? " copy)" : " copies)");
     for (const std::string* part : {&h.article.source, &h.article.published, &h.article.url}) {
       if (part->empty()) continue;
       if (!meta.empty()) meta += " · ";
@@ -91,6 +92,7 @@ Mode add_search_options(CLI::App& app) {
   g->add_option("--now", r.now, "Measure article ages from YYYY-MM-DD[THH:MM:SSZ] (default: the newest article)");
   g->add_option("--like", r.like, "Articles like the one with this id (a query, if given, must match too)");
   g->add_flag("!--no-spelling", r.spelling, "Do not offer a spelling correction (\"Did you mean\")");
+  g->add_flag("!--no-collapse", r.collapse, "Show every copy of a syndicated story, not one result per story");
   g->add_option("query", c->words, "The query; put -- first if it starts with a dash")->default_str("");
   add_lexicon_options(*g, c->lexicon, &c->no_expand);
   return {g, [c] { return run_search(*c); }};

@@ -78,6 +78,8 @@ SearchRequest search_params(const httplib::Request& req, const ServerOptions& op
   sr.spelling = !(spelling == "0" || spelling == "false");
   std::string expand = req.get_param_value("expand");
   sr.expand = !(expand == "0" || expand == "false");
+  std::string collapse = req.get_param_value("collapse");
+  sr.collapse = !(collapse == "0" || collapse == "false");
   return sr;
 }
 

@@ -154,6 +154,7 @@ struct HttpServer::Impl {
       request.push_back(sr.like);
       request.push_back(sr.spelling);
       request.push_back(sr.expand);
+      request.push_back(sr.collapse);
       cached(res, dump(request), [&] { return to_json(searcher().search(sr)); });
     });
   }

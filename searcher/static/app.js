@@ -44,6 +44,7 @@
       to: date(p.get('to')),
       langs: p.getAll('lang').filter((l) => l !== ''),
       like: (p.get('like') || '').trim(),
+      allCopies: p.get('collapse') === '0',
     };
   }
 
@@ -57,6 +58,7 @@
     if (s.to) p.set('to', s.to);
     for (const lang of s.langs) p.append('lang', lang);
     if (s.like) p.set('like', s.like);
+    if (s.allCopies) p.set('collapse', '0');
     return p;
   }
 
@@ -296,6 +298,19 @@
         navigate(next, true);
       });
       meta.append(more);
+    }
+    // Copies of one story are collapsed; the link shows every copy of the page's results.
+    const copies = Number(hit.copies) || 1;
+    if (copies > 1) {
+      const next = { ...state, page: 1, allCopies: true };
+      const label = copies === 2 ? '+1 copy' : `+${copies - 1} copies`;
+      const link = el('a', { className: 'hit-copies', href: stateUrl(next), text: label });
+      link.addEventListener('click', (event) => {
+        if (!plainClick(event)) return;
+        event.preventDefault();
+        navigate(next, true);
+      });
+      meta.append(link);
     }
     const snippet = el('p', { className: 'hit-snippet' }, ...snippetNodes(String(hit.snippet || '')));
     return el('li', { className: 'hit', lang: langFor(title, hit.lang) }, heading, meta, snippet);

@@ -14,7 +14,9 @@
 //   values  - kSlotPublished (ISO 8601 UTC, sorts as a string), kSlotSource
 //             (display name, for facets), kSlotContentHash (skip unchanged),
 //             kSlotMonth (YYYY-MM, for facets), kSlotId (the id, for
-//             result lists that need nothing else);
+//             result lists that need nothing else), kSlotFingerprint
+//             (near-duplicate SimHash, with XSH band terms to find it) and
+//             kSlotStory (the story id copies share: the collapse key);
 //   data    - a JSON object with the article's stored fields (kFields with
 //             stored == true).
 // Everything here is immutable and safe to use from any thread.
@@ -32,7 +34,7 @@ namespace xinwen {
 
 // Bumped whenever a change to this file changes the terms, values or data an
 // article produces. A database written with another version must be rebuilt.
-inline constexpr std::string_view kSchemaVersion = "2";
+inline constexpr std::string_view kSchemaVersion = "3";
 
 // Database metadata keys.
 inline constexpr std::string_view kMetaSchemaVersion = "xinwen.schema_version";
@@ -44,6 +46,8 @@ inline constexpr Xapian::valueno kSlotSource = 1;       // "Reuters", as written
 inline constexpr Xapian::valueno kSlotContentHash = 2;  // 16 hex digits
 inline constexpr Xapian::valueno kSlotMonth = 3;        // "2025-06", for facets
 inline constexpr Xapian::valueno kSlotId = 4;           // the article id, read without parsing data
+inline constexpr Xapian::valueno kSlotFingerprint = 5;  // SimHash, 16 hex digits (fingerprint.h)
+inline constexpr Xapian::valueno kSlotStory = 6;        // story id, 16 hex digits: the collapse key
 
 enum class FieldKind {
   kText,     // analyzed into words, stems and n-grams
@@ -102,6 +106,8 @@ inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kMonthPrefix = "M";
 inline constexpr std::string_view kYearPrefix = "Y";
+// The fingerprint's 16-bit bands, to find near-duplicate candidates: XSH0abcd.
+inline constexpr std::string_view kFingerprintBandPrefix = "XSH";
 
 // The field table.
 std::span<const Field> fields();

@@ -44,6 +44,7 @@ struct SearchRequest {
   std::string like;      // an article id: find articles like it (the query, if any, must match too)
   bool spelling = true;  // offer a spelling correction (SearchResponse::did_you_mean)
   bool expand = true;    // expand words across English and Chinese (SearcherOptions::lexicon)
+  bool collapse = true;              // copies of one story (kSlotStory) show as one hit
 };
 
 struct Hit {
@@ -52,6 +53,9 @@ struct Hit {
   double score = 0;
   bool all_words = true;  // matched every query word (false: some)
   Snippet snippet;
+  // Articles this hit stands for, itself included, when copies were
+  // collapsed. A lower bound: Xapian counts only the copies its matcher saw.
+  Xapian::doccount copies = 1;
 };
 
 struct FacetCount {

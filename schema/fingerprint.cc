@@ -1,0 +1,130 @@
+#include <xinwen/fingerprint.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdio>
+#include <utility>
+#include <vector>
+
+#include <xinwen/schema.h>
+
+namespace xinwen {
+namespace {
+
+// FNV-1a spreads short strings poorly over the high bits; a splitmix64
+// finish makes every bit of the feature hash a fair coin.
+std::uint64_t feature_hash(std::string_view s) {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 30;
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  h ^= h >> 31;
+  return h;
+}
+
+// The title's own space of a default-space term: its words under the title
+// prefix, its n-grams under the title's n-gram prefix.
+std::string title_term(const std::string& term, std::string_view title_prefix, std::string_view title_ngram_prefix) {
+  if (term.compare(0, kDefaultNgramPrefix.size(), kDefaultNgramPrefix) == 0)
+    return std::string(title_ngram_prefix) + term.substr(kDefaultNgramPrefix.size());
+  return std::string(title_prefix) + term;
+}
+
+bool in_default_space(const std::string& term) {
+  if (term.empty()) return false;
+  // XC + n-gram; the title's XTC and the author's XAC start differently.
+  if (term.compare(0, kDefaultNgramPrefix.size(), kDefaultNgramPrefix) == 0)
+    return term.size() > kDefaultNgramPrefix.size();
+  // Prefixes are upper-case ASCII; words are folded to lower case.
+  unsigned char c = static_cast<unsigned char>(term[0]);
+  return !(c >= 'A' && c <= 'Z');
+}
+
+}  // namespace
+
+Fingerprint fingerprint_of(const Xapian::Document& doc) {
+  // Copies often carry their own headline: the title's share of each
+  // default-space term (same weight in both spaces) is taken off, so the
+  // body decides. An article without a body falls back to its title.
+  const Field* title = field_by_name("title");
+  std::vector<std::pair<std::string, double>> body, whole;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    const std::string term = *it;
+    if (!in_default_space(term)) continue;
+    const Xapian::termcount wdf = it.get_wdf();
+    Xapian::termcount title_wdf = 0;
+    if (title) {
+      auto t = doc.termlist_begin();
+      t.skip_to(title_term(term, title->prefix, title->ngram_prefix));
+      if (t != doc.termlist_end() && *t == title_term(term, title->prefix, title->ngram_prefix)) title_wdf = t.get_wdf();
+    }
+    whole.emplace_back(term, static_cast<double>(std::max<Xapian::termcount>(wdf, 1)));
+    if (wdf > title_wdf) body.emplace_back(term, static_cast<double>(wdf - title_wdf));
+  }
+  const auto& features = body.empty() ? whole : body;
+  double sums[64] = {};
+  for (const auto& [term, wdf] : features) {
+    const double w = 1.0 + std::log(wdf);
+    const std::uint64_t h = feature_hash(term);
+    for (int b = 0; b < 64; ++b) sums[b] += (h >> b) & 1 ? w : -w;
+  }
+  Fingerprint fp;
+  for (int b = 0; b < 64; ++b)
+    if (sums[b] > 0) fp.bits |= std::uint64_t{1} << b;
+  fp.exact_only = features.size() < kMinFingerprintTerms;
+  return fp;
+}
+
+std::string fingerprint_value(const Fingerprint& fp) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fp.bits));
+  std::string out(buf);
+  if (fp.exact_only) out += '=';
+  return out;
+}
+
+std::optional<Fingerprint> parse_fingerprint(std::string_view value) {
+  Fingerprint fp;
+  if (value.size() == 17 && value[16] == '=') {
+    fp.exact_only = true;
+    value.remove_suffix(1);
+  }
+  if (value.size() != 16) return std::nullopt;
+  for (char c : value) {
+    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    if (d < 0) return std::nullopt;
+    fp.bits = fp.bits << 4 | static_cast<std::uint64_t>(d);
+  }
+  return fp;
+}
+
+std::uint32_t fingerprint_band(std::uint64_t bits, int b) {
+  const int from = 64 * b / kFingerprintBands, to = 64 * (b + 1) / kFingerprintBands;
+  return static_cast<std::uint32_t>((bits >> from) & ((std::uint64_t{1} << (to - from)) - 1));
+}
+
+std::array<std::string, kFingerprintBands> fingerprint_band_terms(std::uint64_t bits) {
+  std::array<std::string, kFingerprintBands> out;
+  for (int b = 0; b < kFingerprintBands; ++b) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%d%03x", b, static_cast<unsigned>(fingerprint_band(bits, b)));
+    out[static_cast<std::size_t>(b)] = std::string(kFingerprintBandPrefix) + buf;
+  }
+  return out;
+}
+
+bool same_story(const Fingerprint& a, const Fingerprint& b) {
+  const int distance = std::popcount(a.bits ^ b.bits);
+  if (a.exact_only || b.exact_only) return distance == 0 && a.exact_only == b.exact_only;
+  return distance <= kNearDuplicateRadius;
+}
+
+std::string own_story_id(std::string_view article_id) { return hash_hex(article_id); }
+
+}  // namespace xinwen
