@@ -51,7 +51,7 @@ bool in_default_space(const std::string& term) {
 Fingerprint fingerprint_of(const Xapian::Document& doc) {
   // Copies often carry their own headline: the title's share of each
   // default-space term (same weight in both spaces) is taken off, so the
-  // body decides. An article without a body falls back to its title.
+  // body decides.
   const Field* title = field_by_name("title");
   std::vector<std::pair<std::string, double>> body, whole;
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
@@ -67,7 +67,9 @@ Fingerprint fingerprint_of(const Xapian::Document& doc) {
     whole.emplace_back(term, static_cast<double>(std::max<Xapian::termcount>(wdf, 1)));
     if (wdf > title_wdf) body.emplace_back(term, static_cast<double>(wdf - title_wdf));
   }
-  const auto& features = body.empty() ? whole : body;
+  // A body that is only a boilerplate line ("点击查看原文") would make
+  // every such article one story: too short a body uses the title too.
+  const auto& features = body.size() >= kMinFingerprintTerms ? body : whole;
   double sums[64] = {};
   for (const auto& [term, wdf] : features) {
     const double w = 1.0 + std::log(wdf);

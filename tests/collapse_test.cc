@@ -186,3 +186,13 @@ TEST_CASE("copies written by different writers of a parallel load share one stor
   CHECK(story_of(x, "tw-4") != story);
   CHECK(search_copies(db, "英伟达 芯片", true).size() == 2);
 }
+
+TEST_CASE("articles whose body is only a boilerplate line are not one story", "[collapse]") {
+  // Feeds that carry no text give every item the body "点击查看原文>".
+  Analyzer an;
+  auto fp = [&](const char* id, const char* title) {
+    return *parse_fingerprint(make_document(article(id, title, "点击查看原文>"), an).get_value(kSlotFingerprint));
+  };
+  CHECK_FALSE(same_story(fp("a", "GitHub Issues 大改造：用缓存和预取，让页面打开快了数倍"),
+                         fp("b", "圆桌访谈：AI 创作场——当生成门槛降低，真正稀缺的是什么？")));
+}
