@@ -24,36 +24,14 @@
 #include <xinwen/fingerprint.h>
 #include <xinwen/schema.h>
 
+#include "story_index.h"
+
 namespace xinwen {
 namespace {
 
-// Candidates read per band: a band value shared by thousands of documents
-// (template pages) must not make each add read them all.
+// Earlier copies compared per band by the join pass: a band value shared by
+// thousands of template pages must not make it quadratic.
 constexpr std::size_t kMaxBandCandidates = 64;
-
-// Gives doc the story id of the closest near-duplicate already in db (other
-// than the document it replaces, self), keeping its own when there is none.
-void assign_story(const Xapian::Database& db, Xapian::Document& doc, Xapian::docid self) {
-  std::optional<Fingerprint> fp = parse_fingerprint(doc.get_value(kSlotFingerprint));
-  if (!fp) return;
-  int best = 65;
-  std::string story;
-  for (const std::string& band : fingerprint_band_terms(fp->bits)) {
-    std::size_t seen = 0;
-    for (auto p = db.postlist_begin(band); p != db.postlist_end(band) && seen < kMaxBandCandidates; ++p, ++seen) {
-      if (*p == self) continue;
-      Xapian::Document other = db.get_document(*p);
-      std::optional<Fingerprint> ofp = parse_fingerprint(other.get_value(kSlotFingerprint));
-      if (!ofp || !same_story(*fp, *ofp)) continue;
-      const int distance = std::popcount(fp->bits ^ ofp->bits);
-      if (distance < best) {
-        best = distance;
-        story = other.get_value(kSlotStory);
-      }
-    }
-  }
-  if (!story.empty()) doc.add_value(kSlotStory, story);
-}
 
 // After a parallel load, copies written by different writers have different
 // story ids. Joins them: every pair of documents that are the same story gets
@@ -147,6 +125,18 @@ void Indexer::remove_spelling(Xapian::docid did) {
   for_each_spelling_word(db_.get_document(did), [&](const std::string& w) { db_.remove_spelling(w); });
 }
 
+void Indexer::assign_story(Xapian::Document& doc, Xapian::docid self) {
+  if (!stories_) {
+    // Loaded on the first add: stats and delete never pay for it.
+    stories_ = std::make_unique<StoryIndex>();
+    stories_->load(db_);
+  }
+  std::optional<Fingerprint> fp = parse_fingerprint(doc.get_value(kSlotFingerprint));
+  if (!fp) return;
+  if (std::string story = stories_->find(*fp, self); !story.empty()) doc.add_value(kSlotStory, story);
+  if (self) stories_->put(self, *fp, doc.get_value(kSlotStory));
+}
+
 Indexer::Indexer(const std::string& path, IndexerOptions options)
     : options_(options), path_(path), db_(open_writable(path)), analyzer_(options.analyzer) {
   if (db_.get_doccount() == 0) {
@@ -182,7 +172,7 @@ AddResult Indexer::add(const Article& article) {
     Xapian::Document doc = make_document(article, analyzer_);
     remove_spelling(did);
     add_spelling(doc);
-    assign_story(db_, doc, did);
+    assign_story(doc, did);
     db_.replace_document(did, doc);
     maybe_commit();
     return AddResult::kReplaced;
@@ -190,8 +180,8 @@ AddResult Indexer::add(const Article& article) {
   // The id is not in the database (checked above): no replacement to look for.
   Xapian::Document doc = make_document(article, analyzer_);
   add_spelling(doc);
-  assign_story(db_, doc, 0);
-  db_.add_document(doc);
+  assign_story(doc, 0);
+  stories_->put(db_.add_document(doc), *parse_fingerprint(doc.get_value(kSlotFingerprint)), doc.get_value(kSlotStory));
   maybe_commit();
   return AddResult::kAdded;
 }
@@ -200,7 +190,10 @@ bool Indexer::remove(std::string_view id) {
   const std::string term = id_term(id);
   Xapian::PostingIterator p = db_.postlist_begin(term);
   if (p == db_.postlist_end(term)) return false;
-  for (; p != db_.postlist_end(term); ++p) remove_spelling(*p);
+  for (; p != db_.postlist_end(term); ++p) {
+    remove_spelling(*p);
+    if (stories_) stories_->erase(*p);
+  }
   db_.delete_document(term);
   maybe_commit();
   return true;

@@ -277,7 +277,6 @@ Xapian::Document make_document(const Article& a, Analyzer& analyzer) {
   // The story id starts as the article's own; the indexer replaces it with a
   // near-duplicate's (writer.cc), which needs the database.
   const Fingerprint fp = fingerprint_of(doc);
-  for (const std::string& band : fingerprint_band_terms(fp.bits)) doc.add_boolean_term(band);
   doc.add_value(kSlotFingerprint, fingerprint_value(fp));
   doc.add_value(kSlotStory, own_story_id(a.id));
   doc.set_data(std::move(data));

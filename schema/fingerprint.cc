@@ -53,17 +53,19 @@ Fingerprint fingerprint_of(const Xapian::Document& doc) {
   // default-space term (same weight in both spaces) is taken off, so the
   // body decides.
   const Field* title = field_by_name("title");
-  std::vector<std::pair<std::string, double>> body, whole;
-  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
-    const std::string term = *it;
+  // The termlist once, sorted as Xapian gives it: each title term is then
+  // found by binary search.
+  std::vector<std::pair<std::string, Xapian::termcount>> terms;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) terms.emplace_back(*it, it.get_wdf());
+  auto wdf_of = [&](const std::string& term) -> Xapian::termcount {
+    auto at = std::lower_bound(terms.begin(), terms.end(), term,
+                               [](const auto& entry, const std::string& t) { return entry.first < t; });
+    return at != terms.end() && at->first == term ? at->second : 0;
+  };
+  std::vector<std::pair<std::string_view, double>> body, whole;
+  for (const auto& [term, wdf] : terms) {
     if (!in_default_space(term)) continue;
-    const Xapian::termcount wdf = it.get_wdf();
-    Xapian::termcount title_wdf = 0;
-    if (title) {
-      auto t = doc.termlist_begin();
-      t.skip_to(title_term(term, title->prefix, title->ngram_prefix));
-      if (t != doc.termlist_end() && *t == title_term(term, title->prefix, title->ngram_prefix)) title_wdf = t.get_wdf();
-    }
+    const Xapian::termcount title_wdf = title ? wdf_of(title_term(term, title->prefix, title->ngram_prefix)) : 0;
     whole.emplace_back(term, static_cast<double>(std::max<Xapian::termcount>(wdf, 1)));
     if (wdf > title_wdf) body.emplace_back(term, static_cast<double>(wdf - title_wdf));
   }
@@ -109,16 +111,6 @@ std::optional<Fingerprint> parse_fingerprint(std::string_view value) {
 std::uint32_t fingerprint_band(std::uint64_t bits, int b) {
   const int from = 64 * b / kFingerprintBands, to = 64 * (b + 1) / kFingerprintBands;
   return static_cast<std::uint32_t>((bits >> from) & ((std::uint64_t{1} << (to - from)) - 1));
-}
-
-std::array<std::string, kFingerprintBands> fingerprint_band_terms(std::uint64_t bits) {
-  std::array<std::string, kFingerprintBands> out;
-  for (int b = 0; b < kFingerprintBands; ++b) {
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%d%03x", b, static_cast<unsigned>(fingerprint_band(bits, b)));
-    out[static_cast<std::size_t>(b)] = std::string(kFingerprintBandPrefix) + buf;
-  }
-  return out;
 }
 
 bool same_story(const Fingerprint& a, const Fingerprint& b) {

@@ -86,8 +86,7 @@ std::map<std::string, Xapian::doccount> search_copies(const std::string& db, con
 
 }  // namespace
 
-TEST_CASE("copies in either script and with edits have close fingerprints; another story does not",
-          "[collapse]") {
+TEST_CASE("copies in either script and with edits have close fingerprints; another story does not", "[collapse]") {
   Analyzer an;
   std::vector<Fingerprint> fps;
   for (const Article& a : story_articles()) {
@@ -195,4 +194,28 @@ TEST_CASE("articles whose body is only a boilerplate line are not one story", "[
   };
   CHECK_FALSE(same_story(fp("a", "GitHub Issues 大改造：用缓存和预取，让页面打开快了数倍"),
                          fp("b", "圆桌访谈：AI 创作场——当生成门槛降低，真正稀缺的是什么？")));
+}
+
+TEST_CASE("a later run finds the stories of articles indexed by an earlier one", "[collapse]") {
+  // The indexer keeps fingerprints in memory; a new run reads them back from
+  // the database, so tonight's copy joins last night's story.
+  test::TempDir t;
+  const std::string db = t / "db";
+  std::vector<Article> as = story_articles();
+  {
+    Indexer ix(db);
+    ix.add(as[0]);
+    ix.add(as[3]);
+    ix.finish();
+  }
+  {
+    Indexer ix(db);
+    ix.add(as[1]);
+    CHECK(ix.remove("tw-4"));
+    ix.add(as[2]);
+    ix.finish();
+  }
+  Xapian::Database x(db);
+  CHECK(story_of(x, "hk-2") == own_story_id("wire-1"));
+  CHECK(story_of(x, "site-3") == own_story_id("wire-1"));
 }

@@ -23,6 +23,8 @@
 
 namespace xinwen {
 
+class StoryIndex;
+
 struct IndexerOptions {
   // Documents changed between two commits. Small batches keep Xapian's
   // in-memory postings in cache: 250-500 indexed fastest on our corpora.
@@ -65,6 +67,9 @@ class Indexer {
   // indexed article's title and body.
   void add_spelling(const Xapian::Document& doc);
   void remove_spelling(Xapian::docid did);
+  // Gives doc the story id of the nearest near-duplicate already indexed
+  // (other than self, the document it replaces), keeping its own otherwise.
+  void assign_story(Xapian::Document& doc, Xapian::docid self);
 
   IndexerOptions options_;
   std::string path_;
@@ -72,6 +77,7 @@ class Indexer {
   Xapian::WritableDatabase db_;
   Analyzer analyzer_;
   std::size_t pending_ = 0;
+  std::unique_ptr<StoryIndex> stories_;  // loaded on the first add
 };
 
 // The stored-form hash the indexer compares to decide "unchanged".

@@ -45,8 +45,6 @@ std::optional<Fingerprint> parse_fingerprint(std::string_view value);
 
 // The value of band b (0 <= b < kFingerprintBands) of a fingerprint.
 std::uint32_t fingerprint_band(std::uint64_t bits, int b);
-// One boolean term per band: kFingerprintBandPrefix + band digit + 3 hex.
-std::array<std::string, kFingerprintBands> fingerprint_band_terms(std::uint64_t bits);
 
 // Whether two fingerprints are the same story.
 bool same_story(const Fingerprint& a, const Fingerprint& b);

@@ -15,7 +15,7 @@
 //             (display name, for facets), kSlotContentHash (skip unchanged),
 //             kSlotMonth (YYYY-MM, for facets), kSlotId (the id, for
 //             result lists that need nothing else), kSlotFingerprint
-//             (near-duplicate SimHash, with XSH band terms to find it) and
+//             (near-duplicate SimHash) and
 //             kSlotStory (the story id copies share: the collapse key);
 //   data    - a JSON object with the article's stored fields (kFields with
 //             stored == true).
@@ -106,8 +106,6 @@ inline constexpr std::string_view kStemPrefix = "Z";
 inline constexpr std::string_view kDayPrefix = "D";
 inline constexpr std::string_view kMonthPrefix = "M";
 inline constexpr std::string_view kYearPrefix = "Y";
-// The fingerprint's 16-bit bands, to find near-duplicate candidates: XSH0abcd.
-inline constexpr std::string_view kFingerprintBandPrefix = "XSH";
 
 // The field table.
 std::span<const Field> fields();
