@@ -9,6 +9,7 @@
 
 #include <xinwen/analyzer.h>
 #include <xinwen/query.h>
+#include <xinwen/search.h>
 
 #include "commands.h"
 
@@ -86,10 +87,7 @@ int run_analyze(const AnalyzeCommand& c) {
     json out = {{"tokens", toks}, {"ngrams", ngrams}};
     if (c.query) {
       out["query"] = query_desc;
-      json ex = json::array();
-      for (const Expansion& e : expansions)
-        ex.push_back({{"words", e.words}, {"kind", expansion_kind_name(e.kind)}, {"to", e.to}});
-      out["expansions"] = ex;
+      out["expansions"] = expansions_json(expansions);
     }
     std::cout << out.dump(2, ' ', false, json::error_handler_t::replace) << "\n";
     return kExitOk;

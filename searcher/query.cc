@@ -201,6 +201,7 @@ bool looks_like_date(std::string_view s) {
 
 struct Group {
   std::vector<Xapian::Query> positive, must, must_not;
+  std::vector<std::string> labels;                            // per positive: the words as typed ("" for a parenthesis)
   std::map<std::string, std::vector<Xapian::Query>> filters;  // grouped by prefix
   bool empty() const { return positive.empty() && must.empty() && must_not.empty() && filters.empty(); }
 };
@@ -237,8 +238,10 @@ Xapian::Query combine(const Group& g, bool require_all) {
 class Parser {
  public:
   Parser(std::vector<Lexeme> lexemes, Analyzer& analyzer, const QueryLimits& limits, const PublishedSpan& span,
-         Highlights* hl, const Lexicon* lexicon, bool expand)
-      : lx_(std::move(lexemes)),
+         Highlights* hl, const Lexicon* lexicon, bool expand,
+         std::unordered_map<std::string, QueryBuilder::Form>* forms)
+      : forms_(forms),
+        lx_(std::move(lexemes)),
         analyzer_(analyzer),
         limits_(limits),
         span_(span),
@@ -252,7 +255,11 @@ class Parser {
     if (peek().type == Tok::kRParen) syntax_error(peek().column, "')' without a matching '('");
     if (peek().type != Tok::kEnd) syntax_error(peek().column, "unexpected text");
     out.query = n.query;
-    if (n.group && n.group->positive.size() >= 2) out.all_words = combine(*n.group, true);
+    if (n.group && n.group->positive.size() >= 2) {
+      out.all_words = combine(*n.group, true);
+      for (std::size_t i = 0; i < n.group->positive.size(); ++i)
+        if (!n.group->labels[i].empty()) out.words.push_back({n.group->labels[i], n.group->positive[i]});
+    }
     out.expansions = std::move(expansions_);
     return out;
   }
@@ -331,7 +338,7 @@ class Parser {
         if (peek().type != Tok::kRParen) syntax_error(col, "'(' is never closed");
         next();
         --depth_;
-        g.positive.push_back(inner.query);
+        add_positive(g, inner.query, "");
         any = true;
       } else {
         break;
@@ -360,7 +367,7 @@ class Parser {
   void add_item(Group& g, const Lexeme& t) {
     count_item(t.column);
     if (t.field == kTickerField) {
-      place_by_modifier(g, t.mod, ticker_query(t.text, t.mod != '-'));
+      place_by_modifier(g, t.mod, ticker_query(t.text, t.mod != '-'), "ticker:" + t.text);
       return;
     }
     const Field* field = t.field.empty() ? nullptr : field_by_query_name(t.field);
@@ -385,19 +392,30 @@ class Parser {
     }
     const Space space = field ? field_space(*field) : default_space();
     const bool positive = t.mod != '-';
-    std::vector<Xapian::Query> parts = t.type == Tok::kPhrase ? phrase_queries(t.text, space, positive)
-                                                              : word_queries(t.text, space, t.wildcard, positive);
-    for (Xapian::Query& q : parts) place_by_modifier(g, t.mod, std::move(q));
+    std::vector<std::string> labels;
+    std::vector<Xapian::Query> parts = t.type == Tok::kPhrase
+                                           ? phrase_queries(t.text, space, positive)
+                                           : word_queries(t.text, space, t.wildcard, positive, &labels);
+    const std::string field_label = t.field.empty() ? std::string() : t.field + ":";
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+      std::string label = t.type == Tok::kPhrase ? "\"" + t.text + "\"" : i < labels.size() ? labels[i] : t.text;
+      place_by_modifier(g, t.mod, std::move(parts[i]), field_label + label);
+    }
+  }
+
+  static void add_positive(Group& g, Xapian::Query q, std::string label) {
+    g.positive.push_back(std::move(q));
+    g.labels.push_back(std::move(label));
   }
 
   // +word must match, -word must not, a plain word may.
-  static void place_by_modifier(Group& g, char mod, Xapian::Query q) {
+  static void place_by_modifier(Group& g, char mod, Xapian::Query q, std::string label) {
     if (mod == '+')
       g.must.push_back(std::move(q));
     else if (mod == '-')
       g.must_not.push_back(std::move(q));
     else
-      g.positive.push_back(std::move(q));
+      add_positive(g, std::move(q), std::move(label));
   }
 
   static void place_filter(Group& g, char mod, const std::string& key, const Xapian::Query& q) {
@@ -488,12 +506,15 @@ class Parser {
     return Xapian::Query(space.words + t.term);
   }
 
-  std::vector<Xapian::Query> word_queries(const std::string& text, const Space& space, bool wildcard, bool positive) {
+  // labels, when given, receives each unit's text as typed.
+  std::vector<Xapian::Query> word_queries(const std::string& text, const Space& space, bool wildcard, bool positive,
+                                          std::vector<std::string>* labels = nullptr) {
     std::vector<Token> toks = analyzer_.tokenize(text);
     std::vector<Xapian::Query> out;
     auto us = units(toks);
     for (std::size_t u = 0; u < us.size(); ++u) {
       auto [b, e] = us[u];
+      if (labels) labels->push_back(text.substr(toks[b].begin, toks[e - 1].end - toks[b].begin));
       if (toks[b].kind == TokenKind::kHan)
         out.push_back(han_unit(text, toks, b, e, space, positive));
       else
@@ -537,6 +558,27 @@ class Parser {
   // a Latin word by its stem (any form), several words as a phrase, Han text
   // as its n-gram match.
   Xapian::Query form_query(const std::string& text) {
+    constexpr std::size_t kMaxCachedForms = 50000;
+    auto it = forms_->find(text);
+    if (it == forms_->end()) {
+      if (forms_->size() >= kMaxCachedForms) forms_->clear();
+      QueryBuilder::Form form;
+      Highlights* outer = hl_;
+      hl_ = &form.highlights;
+      form.query = analyze_form(text);
+      hl_ = outer;
+      it = forms_->emplace(text, std::move(form)).first;
+    }
+    if (hl_) {
+      const Highlights& h = it->second.highlights;
+      hl_->words.insert(h.words.begin(), h.words.end());
+      hl_->stems.insert(h.stems.begin(), h.stems.end());
+      hl_->han.insert(hl_->han.end(), h.han.begin(), h.han.end());
+    }
+    return it->second.query;
+  }
+
+  Xapian::Query analyze_form(const std::string& text) {
     std::vector<Token> toks = analyzer_.tokenize(text);
     auto us = units(toks);
     if (us.empty()) return Xapian::Query();
@@ -672,7 +714,8 @@ class Parser {
 
   // The words [b, e) as they are searched without expansion: a run of
   // adjacent Han words is one n-gram unit, any other word one unit.
-  std::vector<Xapian::Query> literal_units(const Words& w, std::size_t b, std::size_t e) {
+  std::vector<Xapian::Query> literal_units(const Words& w, std::size_t b, std::size_t e,
+                                           std::vector<std::string>* labels = nullptr) {
     std::vector<Xapian::Query> out;
     for (std::size_t i = b; i < e;) {
       std::size_t j = i + 1;
@@ -684,6 +727,7 @@ class Parser {
       } else {
         out.push_back(word_unit(w.tok(i), default_space(), false, false, true));
       }
+      if (labels) labels->push_back(w.typed(i, j));
       i = j;
     }
     return out;
@@ -708,7 +752,9 @@ class Parser {
       if (m.words == 0) {
         std::size_t j = i + 1;
         while (j < w.folded.size() && matches[j].words == 0) ++j;
-        for (Xapian::Query& q : literal_units(w, i, j)) g.positive.push_back(std::move(q));
+        std::vector<std::string> labels;
+        std::vector<Xapian::Query> qs = literal_units(w, i, j, &labels);
+        for (std::size_t k = 0; k < qs.size(); ++k) add_positive(g, std::move(qs[k]), std::move(labels[k]));
         i = j;
         continue;
       }
@@ -743,8 +789,9 @@ class Parser {
                          : Xapian::Query(Xapian::Query::OP_OR, self,
                                          Xapian::Query(Xapian::Query::OP_SCALE_WEIGHT, more, weight));
       }
+      std::string label = ex.words;
       if (!ex.to.empty()) expansions_.push_back(std::move(ex));
-      g.positive.push_back(std::move(q));
+      add_positive(g, std::move(q), std::move(label));
       i = e;
     }
   }
@@ -785,6 +832,7 @@ class Parser {
   // Forms one expansion may add (a kind of many entities).
   static constexpr std::size_t kMaxForms = 300;
 
+  std::unordered_map<std::string, QueryBuilder::Form>* forms_;
   std::vector<Lexeme> lx_;
   std::size_t pos_ = 0;
   std::size_t depth_ = 0;
@@ -865,10 +913,39 @@ ParsedQuery QueryBuilder::parse(std::string_view text) {
                      std::to_string(limits_.max_bytes));
   std::string clean = clean_text(text);
   Highlights hl;
-  Parser parser(lex(clean), analyzer_, limits_, span_, &hl, lexicon_.get(), expand_);
+  Parser parser(lex(clean), analyzer_, limits_, span_, &hl, lexicon_.get(), expand_, &forms_);
   ParsedQuery out = parser.run();
   out.highlights = std::move(hl);
   return out;
+}
+
+bool matches_terms(const Xapian::Query& q, const std::set<std::string>& present) {
+  if (q.empty()) return true;
+  const std::size_t n = q.get_num_subqueries();
+  auto sub = [&](std::size_t i) { return matches_terms(q.get_subquery(i), present); };
+  switch (q.get_type()) {
+    case Xapian::Query::LEAF_TERM: return present.count(*q.get_terms_begin()) > 0;
+    case Xapian::Query::LEAF_MATCH_NOTHING: return false;
+    case Xapian::Query::OP_AND:
+    case Xapian::Query::OP_FILTER:
+    case Xapian::Query::OP_PHRASE:
+    case Xapian::Query::OP_NEAR:
+      for (std::size_t i = 0; i < n; ++i)
+        if (!sub(i)) return false;
+      return true;
+    case Xapian::Query::OP_OR:
+    case Xapian::Query::OP_SYNONYM:
+    case Xapian::Query::OP_XOR:
+    case Xapian::Query::OP_MAX:
+    case Xapian::Query::OP_ELITE_SET:
+      for (std::size_t i = 0; i < n; ++i)
+        if (sub(i)) return true;
+      return false;
+    case Xapian::Query::OP_AND_MAYBE:
+    case Xapian::Query::OP_SCALE_WEIGHT: return n == 0 || sub(0);
+    case Xapian::Query::OP_AND_NOT: return n == 0 || (sub(0) && !(n > 1 && sub(1)));
+    default: return true;  // wildcards, value ranges, posting sources: not told by terms
+  }
 }
 
 }  // namespace xinwen

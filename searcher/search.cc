@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include <xinwen/article.h>
 #include <xinwen/ascii.h>
@@ -181,6 +182,7 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   out.offset = req.offset;
   out.limit = req.limit;
   out.like = req.like;
+  out.expansions = pq.expansions;
 
   // A list of words ranks the articles that have every word first: they get
   // a constant bonus larger than any BM25 sum, so one pass of the matcher
@@ -223,6 +225,12 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
       h.article.id = doc.get_value(kSlotId);
       out.hits.push_back(std::move(h));
       continue;
+    }
+    if (!h.all_words && !pq.words.empty()) {
+      // The terms of the query this article has tell which words it lacks.
+      const std::set<std::string> present(enquire.get_matching_terms_begin(it), enquire.get_matching_terms_end(it));
+      for (const QueryWord& w : pq.words)
+        if (!matches_terms(w.query, present)) h.missing.push_back(w.text);
     }
     h.article = article_from_document(doc);
     const Article& a = h.article;
@@ -320,6 +328,13 @@ std::vector<std::string> Searcher::suggest(std::string_view prefix, std::size_t 
   return out;
 }
 
+nlohmann::json expansions_json(const std::vector<Expansion>& expansions) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const Expansion& e : expansions)
+    out.push_back({{"words", e.words}, {"kind", expansion_kind_name(e.kind)}, {"to", e.to}});
+  return out;
+}
+
 nlohmann::json to_json(const SearchResponse& r) {
   using nlohmann::json;
   json results = json::array();
@@ -333,12 +348,14 @@ nlohmann::json to_json(const SearchResponse& r) {
         hit[std::string(f.name)] = h.article.*f.text;
     }
     if (h.copies > 1) hit["copies"] = h.copies;
+    if (!h.missing.empty()) hit["missing"] = h.missing;
     results.push_back(std::move(hit));
   }
   json out = {{"version", kJsonVersion}, {"query", r.query}, {"total", r.total},
               {"offset", r.offset},      {"limit", r.limit}, {"results", results}};
   if (!r.did_you_mean.empty()) out["did_you_mean"] = r.did_you_mean;
   if (!r.like.empty()) out["like"] = r.like;
+  if (!r.expansions.empty()) out["expansions"] = expansions_json(r.expansions);
   if (!r.facets.empty()) {
     json facets = json::object();
     for (const Facet& f : r.facets) {

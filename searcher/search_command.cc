@@ -2,10 +2,16 @@
 // for people (bold matches on a terminal) or as one JSON object.
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <span>
+#include <string>
+#include <vector>
+
+#include <xinwen/ascii.h>
 
 #include "commands.h"
 
@@ -41,7 +47,19 @@ int run_search(SearchCommand& c) {
     std::printf("No results for %s\n", what.c_str());
     return kExitOk;
   }
-  std::printf("About %u results for %s\n\n", r.total, what.c_str());
+  std::printf("About %u results for %s\n", r.total, what.c_str());
+  // "Also searched": every form the words were expanded to, once.
+  std::vector<std::string> also;
+  for (const Expansion& e : r.expansions)
+    for (const std::string& form : e.to)
+      if (std::find(also.begin(), also.end(), form) == also.end()) also.push_back(form);
+  if (!also.empty()) {
+    constexpr std::size_t kShown = 8;
+    std::string line = join(std::span(also).first(std::min(also.size(), kShown)), ", ");
+    if (also.size() > kShown) line += " and " + std::to_string(also.size() - kShown) + " more";
+    std::printf("Also searched: %s\n", line.c_str());
+  }
+  std::printf("\n");
   std::size_t rank = r.offset;
   for (const Hit& h : r.hits) {
     ++rank;
@@ -60,6 +78,7 @@ int run_search(SearchCommand& c) {
     if (!meta.empty()) std::printf("   %s\n", meta.c_str());
     std::string snippet = tty ? h.snippet.ansi() : h.snippet.plain();
     if (!snippet.empty()) std::printf("   %s\n", snippet.c_str());
+    if (!h.missing.empty()) std::printf("   Missing: %s\n", join(h.missing, ", ").c_str());
     std::printf("\n");
   }
   return kExitOk;

@@ -7,6 +7,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include <xinwen/lexicon.h>
 #include <xinwen/query.h>
@@ -253,6 +254,73 @@ TEST_CASE("the program expands with the shipped entity file and --no-expand turn
   CHECK(has(search("英伟达"), "zht-nvidia-4-trillion-2025"));
   CHECK(has(search("輝達"), "en-nvidia-h20-licences-2025"));
   CHECK_FALSE(has(search("--no-expand Nvidia"), "zht-nvidia-4-trillion-2025"));
+  // The text output lists what was also searched, and what a result lacks.
+  RunResult text = run(search_bin() + " --db " + db + " -n 20 DeepSeek 輝達");
+  REQUIRE(text.status == 0);
+  CHECK(text.out.find("Also searched: ") != std::string::npos);
+  CHECK(text.out.find("Nvidia") != std::string::npos);
+  CHECK(text.out.find("   Missing: ") != std::string::npos);
   RunResult bad = run(search_bin() + " --db " + db + " --entities " + (dir / "missing.ini") + " Nvidia");
   CHECK(bad.status != 0);
+}
+
+TEST_CASE("a result that lacks a query word names it, expansions considered", "[expand][missing]") {
+  Fixture f;
+  std::map<std::string, std::vector<std::string>> missing;
+  for (const Hit& h : f.search("DeepSeek banks").hits) missing[h.article.id] = h.missing;
+  REQUIRE(missing.count("en-lenders-trial"));
+  REQUIRE(missing.count("en-deepseek-coding"));
+  REQUIRE(missing.count("en-banks-rates"));
+  CHECK(missing["en-lenders-trial"].empty());  // banks through HSBC and lenders
+  CHECK(missing["en-deepseek-coding"] == std::vector<std::string>{"banks"});
+  CHECK(missing["en-banks-rates"] == std::vector<std::string>{"DeepSeek"});
+  // Without expansion the trial article has no bank: it lacks the word.
+  for (const Hit& h : f.search("DeepSeek banks", false).hits)
+    if (h.article.id == "en-lenders-trial") CHECK(h.missing == std::vector<std::string>{"banks"});
+  // A Han word and a name spanning words are named as typed.
+  std::map<std::string, std::vector<std::string>> mixed;
+  for (const Hit& h : f.search("Standard Chartered 大豆").hits) mixed[h.article.id] = h.missing;
+  REQUIRE(mixed.count("zhs-soybean"));
+  CHECK(mixed["zhs-soybean"] == std::vector<std::string>{"Standard Chartered"});
+  REQUIRE(mixed.count("en-lenders-trial"));
+  CHECK(mixed["en-lenders-trial"] == std::vector<std::string>{"大豆"});
+}
+
+TEST_CASE("the JSON names missing words and what the query also searched", "[expand][missing]") {
+  Fixture f;
+  const nlohmann::json j = to_json(f.search("DeepSeek banks"));
+  REQUIRE(j.contains("expansions"));
+  REQUIRE(j["expansions"].size() == 1);
+  CHECK(j["expansions"][0]["words"] == "banks");
+  CHECK(j["expansions"][0]["kind"] == "kind");
+  const auto& to = j["expansions"][0]["to"];
+  CHECK(std::find(to.begin(), to.end(), "HSBC") != to.end());
+  CHECK(std::find(to.begin(), to.end(), "渣打") != to.end());
+  bool named = false;
+  for (const auto& r : j["results"]) {
+    if (r["id"] == "en-deepseek-coding") {
+      CHECK(r["matched"] == "some");
+      CHECK(r["missing"] == nlohmann::json::array({"banks"}));
+      named = true;
+    }
+    if (r["matched"] == "all") CHECK_FALSE(r.contains("missing"));
+  }
+  CHECK(named);
+  CHECK_FALSE(to_json(f.search("DeepSeek banks", false)).contains("expansions"));
+}
+
+TEST_CASE("matches_terms follows the query's operators", "[missing]") {
+  using Q = Xapian::Query;
+  const std::set<std::string> present{"a", "b"};
+  CHECK(matches_terms(Q("a"), present));
+  CHECK_FALSE(matches_terms(Q("c"), present));
+  CHECK(matches_terms(Q(Q::OP_AND, Q("a"), Q("b")), present));
+  CHECK_FALSE(matches_terms(Q(Q::OP_AND, Q("a"), Q("c")), present));
+  CHECK(matches_terms(Q(Q::OP_OR, Q("c"), Q("b")), present));
+  CHECK(matches_terms(Q(Q::OP_SYNONYM, Q("c"), Q("a")), present));
+  CHECK_FALSE(matches_terms(Q(Q::OP_AND_MAYBE, Q("c"), Q("a")), present));
+  CHECK(matches_terms(Q(Q::OP_SCALE_WEIGHT, Q("a"), 0.4), present));
+  CHECK_FALSE(matches_terms(Q(Q::OP_SCALE_WEIGHT, Q("d"), 0.4), present));
+  CHECK(matches_terms(Q(Q::OP_AND_NOT, Q("a"), Q("c")), present));
+  CHECK_FALSE(matches_terms(Q(Q::OP_AND_NOT, Q("a"), Q("b")), present));
 }

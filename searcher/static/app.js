@@ -177,6 +177,7 @@
     }
     pager.hidden = true;
     pager.replaceChildren();
+    drawAlsoSearched([]);
   }
 
   function showMessage(text, isError) {
@@ -258,6 +259,7 @@
       const what = data.results.length === 0 ? 'No articles like the chosen one' : `${total.toLocaleString('en')} articles like the chosen one`;
       statusLine.replaceChildren(s.q ? `${what}, for ` : what, ...(s.q ? [query] : []), '.');
     }
+    drawAlsoSearched(data.expansions);
     // A spelling correction that finds more: offered as a link, never applied.
     if (typeof data.did_you_mean === 'string' && data.did_you_mean !== '') {
       const next = { ...s, q: data.did_you_mean, page: 1 };
@@ -313,7 +315,37 @@
       meta.append(link);
     }
     const snippet = el('p', { className: 'hit-snippet' }, ...snippetNodes(String(hit.snippet || '')));
-    return el('li', { className: 'hit', lang: langFor(title, hit.lang) }, heading, meta, snippet);
+    const parts = [heading, meta, snippet];
+    // The query words this article lacks, struck through as web search engines show them.
+    const missing = Array.isArray(hit.missing) ? hit.missing.filter((w) => typeof w === 'string') : [];
+    if (missing.length > 0) {
+      const words = [];
+      missing.forEach((w, i) => words.push(...(i > 0 ? [', '] : []), el('s', { lang: langFor(w), text: w })));
+      parts.push(el('p', { className: 'hit-missing' }, 'Missing: ', ...words));
+    }
+    return el('li', { className: 'hit', lang: langFor(title, hit.lang) }, ...parts);
+  }
+
+  // What the query's words were expanded to (other names, kind words,
+  // translations), listed once each under the search box.
+  function drawAlsoSearched(expansions) {
+    const line = $('also-searched');
+    const forms = [];
+    for (const e of Array.isArray(expansions) ? expansions : []) {
+      for (const form of Array.isArray(e.to) ? e.to : []) {
+        if (typeof form === 'string' && !forms.includes(form)) forms.push(form);
+      }
+    }
+    if (forms.length === 0) {
+      line.hidden = true;
+      line.replaceChildren();
+      return;
+    }
+    const SHOWN = 8;
+    const shown = forms.slice(0, SHOWN).join(', ');
+    const more = forms.length > SHOWN ? ` and ${forms.length - SHOWN} more` : '';
+    line.replaceChildren(`Also searched: ${shown}${more}`);
+    line.hidden = false;
   }
 
   function drawChips(s, sourceLang) {

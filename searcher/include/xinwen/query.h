@@ -24,6 +24,7 @@
 #include <set>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <xinwen/analyzer.h>
@@ -57,13 +58,26 @@ struct Expansion {
 
 const char* expansion_kind_name(ExpansionKind kind);  // "entity", "kind", "translation"
 
+// One word (or name, phrase, field:word) of a list of words, with what it
+// searches, expansions included: a result that lacks it says so ("missing").
+struct QueryWord {
+  std::string text;  // as typed
+  Xapian::Query query;
+};
+
 struct ParsedQuery {
   Xapian::Query query;                     // what matches
   std::optional<Xapian::Query> all_words;  // the same, requiring every word; set
                                            // when the query is a list of >= 2 words
+  std::vector<QueryWord> words;            // the words all_words requires, when set
   Highlights highlights;
   std::vector<Expansion> expansions;  // in query order; empty without a lexicon
 };
+
+// Whether a document whose terms that the query uses are `present` (as
+// Enquire::get_matching_terms gives them) matches q. Phrases and NEAR count as
+// all their words; wildcards and value ranges as matching.
+bool matches_terms(const Xapian::Query& q, const std::set<std::string>& present);
 
 // The first and last published times of a database's articles, as its value
 // bounds give them ("" when unknown): ranges are clamped to them.
@@ -105,11 +119,22 @@ class QueryBuilder {
   // lower case is a plain word ("now", "c"): tickers expand when typed in
   // upper case or as ticker:SYMBOL. null (the default) or set_expand(false):
   // the query is taken literally, except that ticker: still finds the names.
-  void set_lexicon(std::shared_ptr<const Lexicon> lexicon) { lexicon_ = std::move(lexicon); }
+  void set_lexicon(std::shared_ptr<const Lexicon> lexicon) {
+    lexicon_ = std::move(lexicon);
+    forms_.clear();
+  }
   void set_expand(bool expand) { expand_ = expand; }
 
   Analyzer& analyzer() { return analyzer_; }
   const QueryLimits& limits() const { return limits_; }
+
+  // An expansion form (a name, kind word or translation) as it is searched,
+  // with what it adds to the highlights: kept across queries, since a kind
+  // word brings hundreds of names that each would need the analyzer again.
+  struct Form {
+    Xapian::Query query;
+    Highlights highlights;
+  };
 
  private:
   QueryLimits limits_;
@@ -117,6 +142,7 @@ class QueryBuilder {
   PublishedSpan span_;
   std::shared_ptr<const Lexicon> lexicon_;
   bool expand_ = true;
+  std::unordered_map<std::string, Form> forms_;  // by text; emptied when the lexicon changes or it grows large
 };
 
 // Boost given to a query's own words over its n-gram match, so that documents

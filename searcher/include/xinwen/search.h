@@ -44,7 +44,7 @@ struct SearchRequest {
   std::string like;      // an article id: find articles like it (the query, if any, must match too)
   bool spelling = true;  // offer a spelling correction (SearchResponse::did_you_mean)
   bool expand = true;    // expand words across English and Chinese (SearcherOptions::lexicon)
-  bool collapse = true;              // copies of one story (kSlotStory) show as one hit
+  bool collapse = true;  // copies of one story (kSlotStory) show as one hit
 };
 
 struct Hit {
@@ -56,6 +56,9 @@ struct Hit {
   // Articles this hit stands for, itself included, when copies were
   // collapsed. A lower bound: Xapian counts only the copies its matcher saw.
   Xapian::doccount copies = 1;
+  // The query's words (as typed) this hit lacks, expansions considered: set
+  // only when all_words is false.
+  std::vector<std::string> missing;
 };
 
 struct FacetCount {
@@ -87,9 +90,10 @@ struct SearchResponse {
   Xapian::doccount total = 0;  // an estimate, as Xapian gives it
   std::size_t offset = 0, limit = 0;
   std::vector<Hit> hits;
-  std::vector<Facet> facets;  // one per facet_specs(), when facets were asked
-  std::string did_you_mean;   // the query with English words corrected, when that finds more; else empty
-  std::string like;           // SearchRequest::like
+  std::vector<Facet> facets;          // one per facet_specs(), when facets were asked
+  std::string did_you_mean;           // the query with English words corrected, when that finds more; else empty
+  std::string like;                   // SearchRequest::like
+  std::vector<Expansion> expansions;  // what the query's words were expanded to ("also searched")
 };
 
 struct SearcherOptions {
@@ -139,5 +143,7 @@ inline constexpr double kTierBonus = 1e6;
 // The JSON documents of the CLI and the API (schema/JSON.md; version 1).
 inline constexpr int kJsonVersion = 1;
 nlohmann::json to_json(const SearchResponse& response);
+// [{"words": as typed, "kind": "entity|kind|translation", "to": [forms]}]
+nlohmann::json expansions_json(const std::vector<Expansion>& expansions);
 
 }  // namespace xinwen
