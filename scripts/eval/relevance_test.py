@@ -74,5 +74,34 @@ class RecallTest(unittest.TestCase):
         self.assertIsNone(relevance.mean([]))
 
 
+class StoryTest(unittest.TestCase):
+    # a1 and a2 are copies of one story (grade 2 each); c is another story (grade 1).
+    JUDGED = {'a1': 2, 'a2': 2, 'c': 1}
+    STORY = {'a1': 'a1', 'a2': 'a1', 'c': 'c'}
+
+    def test_a_second_copy_gains_nothing_and_the_ideal_holds_each_story_once(self):
+        # Ideal by story: 2, 1 -> 2 + 1/log2(3). Copies first: 2 + 0 + 1/2.
+        ideal = 2 + 1 / math.log2(3)
+        self.assertAlmostEqual(relevance.story_ndcg_at(['a1', 'a2', 'c'], self.JUDGED, self.STORY), 2.5 / ideal)
+        # One copy, then the other story: the ideal.
+        self.assertAlmostEqual(relevance.story_ndcg_at(['a2', 'c'], self.JUDGED, self.STORY), 1.0)
+        # Per article, the copies-first ranking is the ideal one instead.
+        self.assertAlmostEqual(relevance.ndcg_at(['a1', 'a2', 'c'], self.JUDGED), 1.0)
+
+    def test_recall_counts_stories(self):
+        self.assertAlmostEqual(relevance.story_recall_at(['a1', 'a2'], self.JUDGED, self.STORY, 10), 0.5)
+        self.assertAlmostEqual(relevance.story_recall_at(['a2', 'c'], self.JUDGED, self.STORY, 10), 1.0)
+
+    def test_groups_come_from_the_texts(self):
+        body = '英伟达周三公布第二季度财报，营收达到三百亿美元，同比增长一倍以上，超过分析师预期。'
+        groups = relevance.same_story_groups({
+            'x': body,
+            'y': body + '（本文来源：财经快讯）',
+            'z': '恒生指数周二收跌百分之一，科技股领跌，成交额萎缩至八百亿港元。',
+        })
+        self.assertEqual(groups['y'], 'x')
+        self.assertEqual(groups['z'], 'z')
+
+
 if __name__ == '__main__':
     unittest.main()
