@@ -128,9 +128,10 @@ bool contains_any(const std::string& s, std::initializer_list<std::string_view> 
 bool is_credit(const std::string& paragraph) {
   const std::string head = lower_ascii(std::string_view(paragraph).substr(text_start(paragraph), 64));
   if (head.rfind("©", 0) == 0) return !copyright_notice(paragraph) || count_chars(paragraph) > 200;
-  static constexpr std::string_view kCredits[] = {
-      "photo:", "photos:",  "photo credit", "image:", "credit:", "摄影：", "攝影：", "摄影/",
-      "攝影/",  "图片来源", "圖片來源",     "图片：", "圖片：",  "图：",   "圖："};
+  static constexpr std::string_view kCredits[] = {"photo:", "photos:", "photo credit", "image:",   "credit:",  "摄影：",
+                                                  "攝影：", "摄影/",   "攝影/",        "图片来源", "圖片來源", "图片：",
+                                                  "圖片：", "图：",    "圖：",         "图／",     "圖／",     "图/",
+                                                  "圖/",    "图∕",     "圖∕"};  // Big5 A241 decodes as U+2215 in ICU
   if (count_chars(paragraph) > 80) return false;
   for (std::string_view c : kCredits)
     if (head.rfind(c, 0) == 0) return true;

@@ -2,10 +2,14 @@
 // text without page furniture, and a real scraped page (from ../shared,
 // skipped when absent) whose article is followed by a disclaimer and a list
 // of unrelated headlines.
+#include <xinwen/fetch/charset.h>
 #include <xinwen/fetch/html_extract.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <sstream>
+#include <vector>
 
 #include "fetch/fixture_server.h"
 
@@ -359,4 +363,33 @@ TEST_CASE("a photo credit drops alone; a copyright notice ends the article", "[f
   CHECK(contains(p.body, "Last paragraph 1,"));
   for (const char* gone : {"Jane Doe", "攝影", "Photo: Agency", "Example News", "Another story"})
     CHECK_FALSE(contains(p.body, gone));
+}
+
+TEST_CASE("Chinese news pages in GBK, GB2312, Big5 and UTF-8: the expected body, exactly", "[fetch][html][zh]") {
+  // Each NAME.html declares its charset with <meta>; NAME.txt is the body a
+  // reader would call the article (UTF-8). The pages carry the furniture of
+  // Chinese news sites: 相关阅读 and 热门 lists, 免责声明 boxes, 责任编辑 and
+  // 攝影 credits, image sources, CMS classes, split and <br> paragraphs.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::path(test::fixtures_dir()) / "zh-pages";
+  std::vector<fs::path> pages;
+  for (const auto& e : fs::directory_iterator(dir))
+    if (e.path().extension() == ".html") pages.push_back(e.path());
+  std::sort(pages.begin(), pages.end());
+  REQUIRE(pages.size() >= 10);
+  int legacy = 0;
+  for (const fs::path& html : pages) {
+    INFO(html.filename().string());
+    const DecodedText d = decode_to_utf8(test::slurp(html.string()), "", MarkupKind::kHtml);
+    if (d.charset != "UTF-8") {
+      ++legacy;
+      CHECK(d.from == "document");  // the <meta> declaration was read, not guessed
+    }
+    std::string expected = test::slurp(fs::path(html).replace_extension(".txt").string());
+    while (!expected.empty() && expected.back() == '\n') expected.pop_back();
+    REQUIRE_FALSE(expected.empty());
+    const PageInfo p = extract_page(d.text, "https://zh.example/" + html.filename().string());
+    CHECK(p.body == expected);
+  }
+  CHECK(legacy >= 8);
 }
