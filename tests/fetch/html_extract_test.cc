@@ -115,6 +115,20 @@ std::string flat_page(const Seed& s) {
   return html + "</div></body></html>";
 }
 
+// Older sites: one container, lines separated by <br>, headlines as links.
+std::string br_page(const Seed& s) {
+  std::string html = head_for(s) + "<div id=\"news_text\"><h1>" + escape(s.title) + "</h1>";
+  for (const std::string& l : s.article) html += escape(l) + "<br><br>\n";
+  html += escape(s.disclaimer) + "<br><br>\n";
+  int k = 0;
+  for (const auto& t : s.teasers) {
+    if (t.empty()) continue;
+    html += "<a href=\"/news/" + std::to_string(++k) + "\">" + escape(t[0]) + "</a><br>";
+    for (std::size_t i = 1; i < t.size(); ++i) html += escape(t[i]) + "<br>\n";
+  }
+  return html + "</div></body></html>";
+}
+
 void check_seed_body(const Seed& s, const PageInfo& p) {
   INFO(p.body);
   CHECK(p.title == s.title);
@@ -251,6 +265,9 @@ TEST_CASE("the scraped seed page: article kept, disclaimer and headlines dropped
   }
   SECTION("every line a paragraph of one container") {
     check_seed_body(s, extract_page(flat_page(s), "https://fin.example/a"));
+  }
+  SECTION("lines separated by <br> in one container") {
+    check_seed_body(s, extract_page(br_page(s), "https://fin.example/a"));
   }
 }
 
