@@ -245,12 +245,12 @@ bool token_names(std::string_view token, std::string_view word) {
 bool is_negative(const xmlNode* n) {
   // Words that name furniture as a whole token or a part of one.
   static constexpr std::string_view kWords[] = {
-      "nav",        "menu",     "ad",        "ads",        "advert",  "share",    "sharing",  "social", "tags",
-      "tag",        "foot",     "footer",    "side",       "sidebar", "hot",      "rank",     "more",   "banner",
-      "header",     "masthead", "toolbar",   "tools",      "print",   "login",    "modal",    "popup",  "search",
-      "statement",  "xgxw",     "xgyd",      "remen",      "top10",   "keywords", "qrcode",   "ewm",    "comment",
-      "comments",   "related",  "recommend", "breadcrumb", "cookie",  "popular",  "trending", "widget", "promo",
-      "pagination", "navbar",   "copyright", "disclaimer"};
+      "nav",        "menu",     "ad",        "ads",        "advert",   "share",    "sharing",  "social", "tags",
+      "tag",        "foot",     "footer",    "side",       "sidebar",  "hot",      "rank",     "more",   "banner",
+      "header",     "masthead", "toolbar",   "tools",      "print",    "login",    "modal",    "popup",  "search",
+      "statement",  "xgxw",     "xgyd",      "remen",      "top10",    "keywords", "qrcode",   "ewm",    "comment",
+      "comments",   "related",  "recommend", "breadcrumb", "cookie",   "popular",  "trending", "widget", "promo",
+      "pagination", "navbar",   "copyright", "disclaimer", "most-read"};
   // Words distinctive enough to name furniture also at the start of a token
   // run together ("relatedArticles", "sidebarBox", "taboola_feed").
   static constexpr std::string_view kPrefixes[] = {"related",    "recommend", "sidebar",   "breadcrumb", "disclaimer",
