@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "boilerplate.h"
@@ -49,8 +50,9 @@ class Stats {
 };
 
 // Removes furniture, except an element that holds more than half of the
-// page's text (some sites wrap the whole page in an "ad-wrapper").
-void prune(xmlNode* root) {
+// page's text (some sites wrap the whole page in an "ad-wrapper") and the
+// elements in keep (the article's container and its ancestors).
+void prune(xmlNode* root, const std::unordered_set<const xmlNode*>& keep) {
   Stats stats(root);
   const std::size_t page_chars = stats(root).chars;
   std::vector<xmlNode*> doomed;
@@ -61,7 +63,8 @@ void prune(xmlNode* root) {
         continue;
       }
       if (c->type != XML_ELEMENT_NODE) continue;
-      if (is_invisible(xml_name(c)) || (is_furniture(c) && stats(c).chars * 2 <= page_chars)) {
+      if (is_invisible(xml_name(c)) ||
+          (is_furniture(c) && stats(c).chars * 2 <= page_chars && keep.find(c) == keep.end())) {
         doomed.push_back(c);
         continue;
       }
@@ -96,7 +99,14 @@ double tag_weight(std::string_view name) {
 // container is the article.
 class Scorer {
  public:
-  explicit Scorer(const xmlNode* root) : stats_(root) { walk(root); }
+  // With markup_only, elements that are furniture by their tag, role or
+  // hiddenness are not scored (nor anything inside them), and class and id
+  // names count for nothing: only the prose and the tags speak.
+  // Elements in kept are never marked down for a furniture name.
+  Scorer(const xmlNode* root, bool markup_only, const std::unordered_set<const xmlNode*>& kept)
+      : stats_(root), markup_only_(markup_only), kept_(kept) {
+    walk(root);
+  }
 
   // The best-scoring container; the first in document order on a tie.
   const xmlNode* best() const {
@@ -115,7 +125,12 @@ class Scorer {
   double final_score(const xmlNode* n) const {
     auto it = scores_.find(n);
     if (it == scores_.end()) return 0;
-    return it->second * (1.0 - stats_.link_density(n));
+    const Score& sc = it->second;
+    // A name that says "content" or "article" counts for a container with
+    // prose of its own, up to as much again as that prose: a header named
+    // "content-wrapper" around a title must not outscore the story.
+    const double named = sc.name > 0 ? std::min(sc.name, sc.prose) : sc.name;
+    return (sc.tag + sc.prose + named) * (1.0 - stats_.link_density(n));
   }
 
   const Stats& stats() const { return stats_; }
@@ -125,6 +140,7 @@ class Scorer {
     for (const xmlNode* c = n->children; c; c = c->next) {
       if (c->type != XML_ELEMENT_NODE) continue;
       std::string_view name = xml_name(c);
+      if (is_invisible(name) || (markup_only_ && is_furniture_markup(c))) continue;
       if (is_paragraph_tag(name)) {
         score_prose(inline_text(c), c, c->parent);
         if (name == "li" || name == "td" || name == "dd" || name == "blockquote") walk(c);
@@ -144,32 +160,55 @@ class Scorer {
     s *= 1.0 - stats_.link_density(holder);
     int level = 0;
     for (const xmlNode* a = first; a && a->type == XML_ELEMENT_NODE && level < 5; a = a->parent, ++level) {
-      auto [it, fresh] = scores_.try_emplace(a, 0.0);
+      auto [it, fresh] = scores_.try_emplace(a);
       if (fresh) {
-        it->second = initial_score(a);
+        it->second.tag = tag_weight(xml_name(a));
+        if (!markup_only_)
+          it->second.name = (is_positive(a) ? 25.0 : 0.0) - (!kept_.count(a) && is_negative(a) ? 25.0 : 0.0);
         order_.push_back(a);
       }
       const double divider = level == 0 ? 1.0 : level == 1 ? 2.0 : level * 3.0;
-      it->second += s / divider;
+      it->second.prose += s / divider;
     }
   }
 
-  static double initial_score(const xmlNode* n) {
-    double s = tag_weight(xml_name(n));
-    if (is_positive(n)) s += 25;
-    if (is_negative(n)) s -= 25;
-    return s;
-  }
+  struct Score {
+    double tag = 0;    // tag_weight
+    double name = 0;   // +25 for a class or id naming the article, -25 for furniture
+    double prose = 0;  // from the prose inside
+  };
 
   Stats stats_;
-  std::unordered_map<const xmlNode*, double> scores_;
+  bool markup_only_;
+  const std::unordered_set<const xmlNode*>& kept_;
+  std::unordered_map<const xmlNode*, Score> scores_;
   std::vector<const xmlNode*> order_;  // scored containers, first scored first
 };
 
 // The article's element, and the siblings that belong with it (a lead
 // paragraph outside the body's <div>, a second column of text).
+// The blocks a story is split into: when the best container sits inside one
+// of several siblings of the same tag and class ("StoryBodyCompanionColumn",
+// one "card" per paragraph group), every such sibling that holds prose.
+// Empty if top's parent and grandparent have no such siblings.
+std::vector<const xmlNode*> sibling_blocks(const Stats& stats, const xmlNode* top) {
+  const xmlNode* a = top->parent;
+  for (int level = 1; level <= 2 && a && a->type == XML_ELEMENT_NODE && a->parent; ++level, a = a->parent) {
+    const std::string cls = xml_attr(a, "class");
+    if (cls.empty()) continue;
+    std::vector<const xmlNode*> blocks;
+    for (const xmlNode* s = a->parent->children; s; s = s->next)
+      if (s == a || (s->type == XML_ELEMENT_NODE && xml_name(s) == xml_name(a) && xml_attr(s, "class") == cls &&
+                     stats(s).chars > 0 && stats.link_density(s) < 0.5))
+        blocks.push_back(s);
+    if (blocks.size() > 1) return blocks;
+  }
+  return {};
+}
+
 std::vector<const xmlNode*> article_nodes(const Scorer& scorer, const xmlNode* top) {
   std::vector<const xmlNode*> out;
+  if (std::vector<const xmlNode*> blocks = sibling_blocks(scorer.stats(), top); !blocks.empty()) return blocks;
   if (!top->parent || top->parent->type != XML_ELEMENT_NODE) return {top};
   const double top_score = scorer.final_score(top);
   const double threshold = std::max(10.0, top_score * 0.2);
@@ -211,8 +250,17 @@ std::vector<std::string> render_article(const std::vector<const xmlNode*>& nodes
 }  // namespace
 
 std::string main_text(xmlNode* body, const std::string& title) {
-  prune(body);
-  Scorer scorer(body);
+  // Class names are a weak signal: a wrapper named "content-with-sidebar" or
+  // tagged by a CMS can hold the whole article. The container the prose
+  // points to before anything is removed, and its ancestors, are never
+  // removed for their names.
+  std::unordered_set<const xmlNode*> keep;
+  {
+    Scorer first(body, true, keep);
+    for (const xmlNode* a = first.best(); a && a != body; a = a->parent) keep.insert(a);
+  }
+  prune(body, keep);
+  Scorer scorer(body, false, keep);
   const xmlNode* top = scorer.best();
   if (!top) top = body;
   std::vector<std::string> paragraphs = render_article(article_nodes(scorer, top), scorer.stats());

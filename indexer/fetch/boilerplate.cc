@@ -22,7 +22,7 @@ struct Marker {
 // editor lines, "related" and "recommended" headings. Words that can begin an
 // ordinary sentence only count in a short paragraph.
 constexpr std::size_t kAny = SIZE_MAX;
-constexpr std::array<Marker, 44> kEndMarkers = {{
+constexpr std::array<Marker, 43> kEndMarkers = {{
     {"免責聲明", kAny},
     {"免责声明", kAny},
     {"免責声明", kAny},
@@ -65,12 +65,12 @@ constexpr std::array<Marker, 44> kEndMarkers = {{
     {"you may also like", 60},
     {"you might also like", 60},
     {"copyright", 200},
-    {"©", 200},
     {"all rights reserved", 200},
 }};
 
-bool starts_boilerplate(const std::string& paragraph) {
-  // Leading brackets and bullets: 【免责声明】, [Disclaimer], * Related
+// Where a paragraph's words start, past leading brackets and bullets:
+// 【免责声明】, [Disclaimer], * Related.
+std::size_t text_start(const std::string& paragraph) {
   std::size_t i = 0;
   while (i < paragraph.size()) {
     std::size_t j = i;
@@ -80,7 +80,11 @@ bool starts_boilerplate(const std::string& paragraph) {
       break;
     i = j;
   }
-  const std::string head = lower_ascii(std::string_view(paragraph).substr(i, 64));
+  return i;
+}
+
+bool starts_boilerplate(const std::string& paragraph) {
+  const std::string head = lower_ascii(std::string_view(paragraph).substr(text_start(paragraph), 64));
   const std::size_t chars = count_chars(paragraph);
   for (const Marker& m : kEndMarkers)
     if (head.compare(0, m.text.size(), m.text) == 0 && chars <= m.max_chars) return true;
@@ -117,7 +121,40 @@ bool contains_any(const std::string& s, std::initializer_list<std::string_view> 
   return false;
 }
 
+// A photo credit or caption line inside the article: "© Agency", "Photo:
+// Name", 攝影：陳大文, 图片来源：网络. Dropped alone; the article goes on
+// after it. A "©" line that names a year or rights is the page's copyright
+// notice, which ends the article (copyright_notice).
+bool is_credit(const std::string& paragraph) {
+  const std::string head = lower_ascii(std::string_view(paragraph).substr(text_start(paragraph), 64));
+  if (head.rfind("©", 0) == 0) return !copyright_notice(paragraph) || count_chars(paragraph) > 200;
+  static constexpr std::string_view kCredits[] = {"photo:", "photos:", "photo credit", "image:",   "credit:",  "摄影：",
+                                                  "攝影：", "摄影/",   "攝影/",        "图片来源", "圖片來源", "图片：",
+                                                  "圖片：", "图：",    "圖：",         "图／",     "圖／",     "图/",
+                                                  "圖/",    "图∕",     "圖∕"};  // Big5 A241 decodes as U+2215 in ICU
+  if (count_chars(paragraph) > 80) return false;
+  for (std::string_view c : kCredits)
+    if (head.rfind(c, 0) == 0) return true;
+  return false;
+}
+
 }  // namespace
+
+bool copyright_notice(const std::string& paragraph) {
+  const std::string lower = lower_ascii(paragraph);
+  if (lower.find("rights") != std::string::npos || lower.find("版权") != std::string::npos ||
+      lower.find("版權") != std::string::npos)
+    return true;
+  // The year of a notice comes first ("© 2025 Example"); a caption may end
+  // with the date of its photo.
+  const std::size_t end = std::min<std::size_t>(lower.size(), 40);
+  for (std::size_t i = 0; i + 4 <= end; ++i)
+    if ((lower.compare(i, 2, "19") == 0 || lower.compare(i, 2, "20") == 0) && is_ascii_digit(lower[i + 2]) &&
+        is_ascii_digit(lower[i + 3]) && (i == 0 || !is_ascii_digit(lower[i - 1])) &&
+        (i + 4 == lower.size() || !is_ascii_digit(lower[i + 4])))
+      return true;
+  return false;
+}
 
 bool ends_sentence(const std::string& p) {
   UChar32 c = last_char(p);
@@ -128,7 +165,13 @@ bool ends_sentence(const std::string& p) {
 std::vector<std::string> trim_paragraphs(std::vector<std::string> paragraphs, const std::string& title,
                                          bool whole_page) {
   for (std::size_t k = 0; k < paragraphs.size(); ++k) {
-    if (!starts_boilerplate(paragraphs[k])) continue;
+    if (is_credit(paragraphs[k])) {
+      paragraphs.erase(paragraphs.begin() + static_cast<std::ptrdiff_t>(k));
+      --k;
+      continue;
+    }
+    const bool notice = lower_ascii(paragraphs[k].substr(text_start(paragraphs[k]), 8)).rfind("©", 0) == 0;
+    if (!notice && !starts_boilerplate(paragraphs[k])) continue;
     if (k == 0) {
       paragraphs.erase(paragraphs.begin());
       --k;
@@ -148,25 +191,80 @@ std::vector<std::string> trim_paragraphs(std::vector<std::string> paragraphs, co
   return out;
 }
 
+namespace {
+
+// The class and id tokens of an element, lower case, split at white space
+// only: "content-with-sidebar-wrp" stays one token. CMS bookkeeping tokens
+// (WordPress's tag-*, category-*, post-*, format-* on <article> and <body>)
+// describe the article, never page furniture, and are left out.
+std::vector<std::string> furniture_tokens(const xmlNode* n) {
+  std::string s = lower_ascii(xml_attr(n, "class") + " " + xml_attr(n, "id"));
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f')) ++i;
+    std::size_t j = i;
+    while (j < s.size() && !(s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r' || s[j] == '\f')) ++j;
+    if (j > i) out.emplace_back(s, i, j - i);
+    i = j;
+  }
+  static const std::array<std::string_view, 6> kBookkeeping = {"tag-",    "category-", "post-",
+                                                               "format-", "status-",   "type-"};
+  out.erase(std::remove_if(out.begin(), out.end(),
+                           [](const std::string& t) {
+                             return std::any_of(kBookkeeping.begin(), kBookkeeping.end(),
+                                                [&](std::string_view b) { return t.rfind(b, 0) == 0; });
+                           }),
+            out.end());
+  return out;
+}
+
+bool is_separator(char c) { return c == '-' || c == '_'; }
+
+// True if token is word itself, word with an "s", or word joined to other
+// parts by - or _ at either end ("sidebar-left", "site-footer",
+// "related_posts"); never word inside a longer name ("modal-enabled" is not
+// "modal-", "content-with-sidebar-wrp" is not "sidebar").
+bool token_names(std::string_view token, std::string_view word) {
+  if (token.size() < word.size()) return false;
+  if (token == word) return true;
+  if (token.size() == word.size() + 1 && token.substr(0, word.size()) == word && token.back() == 's') return true;
+  if (token.substr(0, word.size()) == word && is_separator(token[word.size()])) return true;
+  const std::size_t tail = token.size() - word.size();
+  return token.substr(tail) == word && is_separator(token[tail - 1]);
+}
+
+}  // namespace
+
 // Class and id names of things that are not the article: navigation, link
 // lists, sharing, comments, ads, disclaimers (with the pinyin some Chinese
-// sites use: tuijian 推荐, xiangguan 相关, mianze 免责, remen 热门).
+// sites use: tuijian 推荐, xiangguan 相关, mianze 免责, remen 热门). Matched
+// as whole tokens (token_names), so that a wrapper whose name merely
+// contains one of these words ("content-with-sidebar-wrp", "modal-enabled",
+// "pg-side-of-rail") is not taken for furniture.
 bool is_negative(const xmlNode* n) {
-  std::vector<std::string> words = class_words(n);
-  if (words.empty()) return false;
-  if (has_word(words,
-               {"nav",    "menu",      "ad",     "ads",    "share",   "tags",  "tag",      "foot",   "side",  "hot",
-                "rank",   "more",      "banner", "header", "toolbar", "tools", "print",    "login",  "modal", "popup",
-                "search", "statement", "xgxw",   "xgyd",   "remen",   "top10", "keywords", "qrcode", "ewm"}))
-    return true;
-  std::string all;
-  for (const std::string& w : words) all += w + " ";
-  if (all.find("comment") != std::string::npos && all.find("commentary") == std::string::npos) return true;
-  return contains_any(
-      all, {"related",    "relate ", "recommend",  "sidebar",   "footer",     "breadcrumb", "disclaimer", "copyright",
-            "advert",     "sponsor", "newsletter", "subscribe", "popular",    "trending",   "cookie",     "taboola",
-            "outbrain",   "social",  "sharing",    "navbar",    "navigation", "masthead",   "widget",     "promo",
-            "pagination", "tuijian", "xiangguan",  "mianze",    "mostread",   "most read"});
+  // Words that name furniture as a whole token or a part of one.
+  static constexpr std::string_view kWords[] = {
+      "nav",        "menu",     "ad",        "ads",        "advert",   "share",    "sharing",  "social", "tags",
+      "tag",        "foot",     "footer",    "side",       "sidebar",  "hot",      "rank",     "more",   "banner",
+      "header",     "masthead", "toolbar",   "tools",      "print",    "login",    "modal",    "popup",  "search",
+      "statement",  "xgxw",     "xgyd",      "remen",      "top10",    "keywords", "qrcode",   "ewm",    "comment",
+      "comments",   "related",  "recommend", "breadcrumb", "cookie",   "popular",  "trending", "widget", "promo",
+      "pagination", "navbar",   "copyright", "disclaimer", "most-read"};
+  // Words distinctive enough to name furniture also at the start of a token
+  // run together ("relatedArticles", "sidebarBox", "taboola_feed").
+  static constexpr std::string_view kPrefixes[] = {"related",    "recommend", "sidebar",   "breadcrumb", "disclaimer",
+                                                   "copyright",  "advert",    "sponsor",   "newsletter", "subscribe",
+                                                   "trending",   "taboola",   "outbrain",  "navbar",     "navigation",
+                                                   "pagination", "tuijian",   "xiangguan", "mianze",     "mostread"};
+  for (const std::string& t : furniture_tokens(n)) {
+    for (std::string_view w : kWords)
+      if (token_names(t, w)) return true;
+    for (std::string_view w : kPrefixes)
+      if (t.rfind(w, 0) == 0) return true;
+    if (t.rfind("comment", 0) == 0 && t.rfind("commentary", 0) != 0) return true;
+  }
+  return false;
 }
 
 bool is_positive(const xmlNode* n) {
@@ -177,7 +275,9 @@ bool is_positive(const xmlNode* n) {
                       {"article-body", "article-content", "articlebody", "story-body", "post-body", "entry-content"});
 }
 
-bool is_furniture(const xmlNode* n) {
+bool is_furniture(const xmlNode* n) { return is_furniture_markup(n) || is_negative(n); }
+
+bool is_furniture_markup(const xmlNode* n) {
   std::string_view name = xml_name(n);
   static const std::array<std::string_view, 10> kTags = {"nav",  "aside",  "footer", "header", "form",
                                                          "menu", "dialog", "figure", "button", "select"};
@@ -194,7 +294,7 @@ bool is_furniture(const xmlNode* n) {
   style.erase(std::remove(style.begin(), style.end(), ' '), style.end());
   if (style.find("display:none") != std::string::npos || style.find("visibility:hidden") != std::string::npos)
     return true;
-  return is_negative(n);
+  return false;
 }
 
 }  // namespace xinwen::extract

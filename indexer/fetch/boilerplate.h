@@ -22,6 +22,15 @@ bool is_positive(const xmlNode* n);
 // navigation roles, hidden elements, and is_negative ones.
 bool is_furniture(const xmlNode* n);
 
+// The part of is_furniture that does not depend on class and id names: the
+// tags, roles and hidden elements.
+bool is_furniture_markup(const xmlNode* n);
+
+// True for a copyright notice: a line that names rights (版权, 版權) or starts
+// with a year, as "© 2025 Example News" does; "© Agency" under a photo does
+// not.
+bool copyright_notice(const std::string& paragraph);
+
 // True for a paragraph that ends with a sentence's final punctuation.
 bool ends_sentence(const std::string& paragraph);
 
