@@ -313,12 +313,19 @@ class FetchRun {
       return;
     }
     f.report.status = std::to_string(r.status);
-    const std::string base = r.final_url.empty() ? r.url : r.final_url;
+    std::string base = r.final_url.empty() ? r.url : r.final_url;
+    // Relative links are relative to the document's own address, which a
+    // Content-Location header states (RFC 9110 8.7) when it is not the URL
+    // that was asked for.
+    if (!r.content_location.empty()) {
+      std::string located = resolve_url(base, r.content_location);
+      if (is_web_url(located)) base = std::move(located);
+    }
     Feed feed;
     try {
       DecodedText text = decode_to_utf8(r.body, r.content_type, MarkupKind::kXml);
       r.body = std::string();
-      feed = parse_feed(text.text, base);
+      feed = parse_feed(text.text, base, FeedOptions{f.source->lang, f.source->timezone});
     } catch (const FeedError& e) {
       f.report.status = "parse-error";
       f.report.error = e.what();

@@ -63,7 +63,7 @@ struct Transfer {
   bool too_large = false;
   bool refused_address = false;  // public_only, and the address was not public
   // Headers of the latest response of the redirect chain.
-  std::string etag, last_modified, retry_after;
+  std::string etag, last_modified, retry_after, content_location;
   char error[CURL_ERROR_SIZE] = {};
 };
 
@@ -88,6 +88,7 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
     t->etag.clear();
     t->last_modified.clear();
     t->retry_after.clear();
+    t->content_location.clear();
     return n;
   }
   std::size_t colon = line.find(':');
@@ -100,6 +101,8 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
     t->last_modified = value;
   else if (name == "retry-after")
     t->retry_after = value;
+  else if (name == "content-location")
+    t->content_location = value;
   return n;
 }
 
@@ -327,6 +330,7 @@ struct HttpClient::Impl {
     if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s) r.content_type = s;
     r.etag = t->etag;
     r.last_modified = t->last_modified;
+    r.content_location = t->content_location;
 
     const std::string detail = t->error[0] ? std::string(t->error) : std::string(curl_easy_strerror(code));
     if (code == CURLE_OK) {

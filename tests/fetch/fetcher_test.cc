@@ -43,7 +43,7 @@ FetchOptions quick() {
 
 FeedSource feed(const FixtureServer& s, const std::string& path, const std::string& name = "Wire",
                 ContentMode mode = ContentMode::kFeed, const std::string& lang = "") {
-  return FeedSource{s.url(path), name, lang, mode, false, "test"};
+  return FeedSource{s.url(path), name, lang, mode, false, "test", ""};
 }
 
 const FeedReport& report_for(const FetchSummary& s, const std::string& url) {
@@ -561,4 +561,29 @@ TEST_CASE("an article fetched and then added gets one id, and a zh-TW feed is zh
   SearchRequest req;
   req.query = "lang:zh-hant 高雄";
   CHECK(searcher.search(req).total == 1);
+}
+
+TEST_CASE("page mode: data: and javascript: links fail their items, and the feed is not a success",
+          "[fetch][run][conformance]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  FetchSummary s =
+      run_fetch(t / "db", {feed(server, "/static/unsafe-links.xml", "Script", ContentMode::kPage)}, quick());
+  const FeedReport& r = s.feeds.at(0);
+  CHECK(r.items == 2);
+  CHECK(r.failed == 2);
+  CHECK(r.added == 0);
+  CHECK_FALSE(s.ok());
+}
+
+TEST_CASE("relative links resolve against Content-Location", "[fetch][run][conformance]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  const std::string db = t / "db";
+  FetchSummary s = run_fetch(db, {feed(server, "/static/rss-dc.xml?cl=/archive/2025/feed.xml")}, quick());
+  CHECK(s.added == 2);
+  CHECK(find(db, server.url("/archive/2025/lighthouse.html")));
+  CHECK_FALSE(find(db, server.url("/static/lighthouse.html")));
 }

@@ -100,6 +100,8 @@ class Handler(BaseHTTPRequestHandler):
         if body is None:
             return self.send(404, b'not found\n', {'Content-Type': 'text/plain'})
         headers = {'Content-Type': self.content_type(name, query)}
+        if 'cl' in query:
+            headers['Content-Location'] = query['cl'][0]
         headers.update(extra or {})
         self.send(200, body, headers)
 

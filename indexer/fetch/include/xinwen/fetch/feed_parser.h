@@ -42,8 +42,17 @@ class FeedError : public EnvironmentError {
   using EnvironmentError::EnvironmentError;
 };
 
+// What the sources file says about a feed, for reading its dates.
+struct FeedOptions {
+  std::string lang;      // the source's language; "" = what the feed says
+  std::string timezone;  // IANA name for dates without a zone; "" = UTC
+};
+
 // Parses a feed. base_url is where it was fetched from, for relative links.
 // Throws FeedError.
+Feed parse_feed(std::string_view utf8, const std::string& base_url, const FeedOptions& options);
+
+// The same with default options.
 Feed parse_feed(std::string_view utf8, const std::string& base_url);
 
 const char* feed_format_name(FeedFormat format);
