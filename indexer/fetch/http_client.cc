@@ -6,9 +6,12 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -296,9 +299,21 @@ struct HttpClient::Impl {
     active.emplace(e, std::move(t));
   }
 
+  // A Retry-After value: seconds, or an HTTP date (curl_getdate reads the
+  // three forms RFC 9110 allows). A date in the past means now.
+  static std::optional<milliseconds> retry_after(const std::string& value) {
+    if (value.empty()) return std::nullopt;
+    if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return milliseconds{std::stoll(value.substr(0, 9)) * 1000};
+    const time_t when = curl_getdate(value.c_str(), nullptr);
+    if (when < 0) return std::nullopt;
+    const auto delta = std::chrono::system_clock::from_time_t(when) - std::chrono::system_clock::now();
+    return std::max(milliseconds{0}, std::chrono::duration_cast<milliseconds>(delta));
+  }
+
   static bool retryable(const HttpResponse& r, CURLcode code) {
     switch (r.error) {
-      case HttpError::kStatus: return r.status >= 500;
+      case HttpError::kStatus: return r.status >= 500 || r.status == 429;  // 429: Too Many Requests
       case HttpError::kTimeout: return true;
       case HttpError::kConnect: return code == CURLE_COULDNT_CONNECT;
       case HttpError::kNetwork:
@@ -365,13 +380,14 @@ struct HttpClient::Impl {
       r.message = detail;
     }
 
+    // A 429 or 503 with Retry-After speaks for the whole host: nothing more
+    // starts there until then (up to max_retry_after), this retry included.
+    const std::optional<milliseconds> asked = retry_after(t->retry_after);
+    if (asked && (r.status == 429 || r.status == 503))
+      h.next_start = std::max(h.next_start, now + std::min(*asked, options.max_retry_after));
     if (retryable(r, code) && t->job.attempt < options.retries) {
       milliseconds wait = options.retry_delay * (1 << std::min(t->job.attempt, 16));
-      if (!t->retry_after.empty() &&
-          std::all_of(t->retry_after.begin(), t->retry_after.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        milliseconds asked{std::stoll(t->retry_after.substr(0, 9)) * 1000};
-        if (asked <= options.max_retry_after) wait = std::max(wait, asked);
-      }
+      if (asked && *asked <= options.max_retry_after) wait = std::max(wait, *asked);
       Job job = std::move(t->job);
       ++job.attempt;
       job.not_before = now + wait;

@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 import zlib
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -174,6 +175,24 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.flaky[rest] = seen + 1
             if seen < fail:
                 return self.send(500, b'try again\n', {'Content-Type': 'text/plain', 'Retry-After': '0'})
+            to = urlsplit(query.get('to', ['/static/rss2.xml'])[0])
+            return self.route(to.path, parse_qs(to.query))
+        if head == 'busy':
+            # /busy/CODE/KEY?fail=N&after=S&form=seconds|date&to=PATH: the first N
+            # requests for KEY get CODE with Retry-After S (seconds, or an HTTP date
+            # S seconds ahead), later ones get PATH.
+            code = int(parts[1]) if len(parts) > 1 else 503
+            fail = int(query.get('fail', ['1'])[0])
+            after = int(query.get('after', ['1'])[0])
+            with self.state.lock:
+                seen = self.state.flaky.get('busy/' + rest, 0)
+                self.state.flaky['busy/' + rest] = seen + 1
+            if seen < fail:
+                if query.get('form', ['seconds'])[0] == 'date':
+                    value = formatdate(time.time() + after + 1, usegmt=True)
+                else:
+                    value = str(after)
+                return self.send(code, b'busy\n', {'Content-Type': 'text/plain', 'Retry-After': value})
             to = urlsplit(query.get('to', ['/static/rss2.xml'])[0])
             return self.route(to.path, parse_qs(to.query))
         if head == 'slow':
