@@ -119,6 +119,8 @@ Command add_fetch_command(CLI::App& app) {
   fetch->add_flag("--dry-run", args->options.dry_run, "Fetch and parse, report what would change, change nothing");
   fetch->add_flag("--allow-private-pages", args->options.allow_private_pages,
                   "Also fetch item pages on loopback or private addresses (refused by default)");
+  fetch->add_flag("--ignore-robots", args->options.ignore_robots,
+                  "Fetch item pages even where robots.txt disallows them (for sites you own)");
   return {fetch, [args] { return run_fetch_command(*args); }};
 }
 

@@ -27,6 +27,7 @@
 #include <xinwen/fetch/charset.h>
 #include <xinwen/fetch/feed_parser.h>
 #include <xinwen/fetch/html_extract.h>
+#include <xinwen/fetch/robots.h>
 #include <xinwen/fetch/url.h>
 #include <xinwen/schema.h>
 
@@ -41,6 +42,7 @@ constexpr const char* kFeedAccept =
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
     "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
 constexpr const char* kPageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+constexpr const char* kRobotsAccept = "text/plain, */*;q=0.5";
 // Articles waiting for the indexer thread; when full, the network side waits.
 constexpr std::size_t kQueueLimit = 256;
 
@@ -243,8 +245,13 @@ void add_tags(std::vector<std::string>& tags, const std::vector<std::string>& mo
 class FetchRun {
  public:
   FetchRun(HttpClient& client, IndexThread& indexer, std::optional<Xapian::Database> snapshot,
-           const std::vector<FeedSource>& sources, bool allow_private_pages)
-      : client_(client), indexer_(indexer), snapshot_(std::move(snapshot)), allow_private_pages_(allow_private_pages) {
+           const std::vector<FeedSource>& sources, const FetchOptions& options)
+      : client_(client),
+        indexer_(indexer),
+        snapshot_(std::move(snapshot)),
+        allow_private_pages_(options.allow_private_pages),
+        ignore_robots_(options.ignore_robots),
+        user_agent_(options.http.user_agent) {
     feeds_.resize(sources.size());
     for (std::size_t i = 0; i < sources.size(); ++i) {
       FeedState& f = feeds_[i];
@@ -275,6 +282,15 @@ class FetchRun {
   }
 
  private:
+  // A host's robots.txt: read once per run, on the first page it is needed
+  // for; pages wait for it meanwhile.
+  struct Robots {
+    bool ready = false;
+    RobotsRules rules;
+    std::string failure;  // why robots.txt could not be read: its pages are not fetched
+    std::vector<std::pair<std::size_t, FeedItem>> waiting;
+  };
+
   struct FeedState {
     const FeedSource* source = nullptr;
     FeedReport report;
@@ -337,6 +353,9 @@ class FetchRun {
     f.feed_lang = feed.lang;
     f.report.items = feed.items.size();
     const bool pages = f.source->content == ContentMode::kPage;
+    // Held while the items are handed out, so that a page that fails at once
+    // cannot complete the feed before its other items are seen.
+    ++f.pending_pages;
     for (FeedItem& item : feed.items) {
       if (pages && !item.link.empty()) {
         if (!is_web_url(item.link)) {
@@ -349,17 +368,77 @@ class FetchRun {
           continue;
         }
         ++f.pending_pages;
-        HttpRequest req{item.link, kPageAccept, {}, {}};
-        req.public_only = !allow_private_pages_;
-        client_.get(std::move(req), [this, i, item = std::move(item)](HttpResponse&& pr) mutable {
-          on_page_response(i, std::move(item), std::move(pr));
-        });
+        request_page(i, std::move(item));
         continue;
       }
       Article a = article_from_item(f, item);
       index(f, i, std::move(a), item.link.empty() ? f.source->url : item.link);
     }
-    if (f.pending_pages == 0) complete(i);
+    page_done(i);
+  }
+
+  void page_done(std::size_t i) {
+    if (--feeds_[i].pending_pages == 0) complete(i);
+  }
+
+  // Fetches the item's page once its host's robots.txt allows it.
+  void request_page(std::size_t i, FeedItem&& item) {
+    if (ignore_robots_) {
+      fetch_page(i, std::move(item));
+      return;
+    }
+    const std::string robots_url = resolve_url(item.link, "/robots.txt");
+    auto [it, fresh] = robots_.try_emplace(robots_url);
+    Robots& robots = it->second;
+    if (robots.ready) {
+      release_page(i, std::move(item), robots);
+      return;
+    }
+    robots.waiting.emplace_back(i, std::move(item));
+    if (!fresh) return;
+    HttpRequest req{robots_url, kRobotsAccept, {}, {}};
+    req.public_only = !allow_private_pages_;
+    client_.get(std::move(req),
+                [this, robots_url, i](HttpResponse&& r) { on_robots_response(i, robots_url, std::move(r)); });
+  }
+
+  void on_robots_response(std::size_t i, const std::string& robots_url, HttpResponse&& r) {
+    feeds_[i].report.bytes += r.bytes;
+    Robots& robots = robots_[robots_url];
+    robots.ready = true;
+    if (r.ok()) {
+      robots.rules = RobotsRules::parse(r.body, user_agent_);
+    } else if (r.error == HttpError::kStatus && r.status >= 400 && r.status < 500) {
+      robots.rules = RobotsRules();  // no robots.txt: everything is allowed
+    } else if (r.error == HttpError::kPrivate) {
+      robots.failure = r.message;
+    } else {
+      // RFC 9309: a robots.txt that cannot be reached means nothing may be
+      // fetched. The next run tries again (the feed's validators wait).
+      robots.failure = "robots.txt could not be read (" + failure_message(r) + "); not fetched";
+    }
+    std::vector<std::pair<std::size_t, FeedItem>> waiting = std::move(robots.waiting);
+    for (auto& [feed, item] : waiting) release_page(feed, std::move(item), robots);
+  }
+
+  void release_page(std::size_t i, FeedItem&& item, const Robots& robots) {
+    if (!robots.failure.empty()) {
+      fail_item(feeds_[i], item.link, robots.failure);
+      page_done(i);
+    } else if (!robots.rules.allowed(item.link)) {
+      fail_item(feeds_[i], item.link, "robots.txt disallows this page; not fetched");
+      page_done(i);
+    } else {
+      fetch_page(i, std::move(item));
+    }
+  }
+
+  void fetch_page(std::size_t i, FeedItem&& item) {
+    HttpRequest req{item.link, kPageAccept, {}, {}};
+    req.public_only = !allow_private_pages_;
+    client_.get(std::move(req), [this, i, item = std::move(item)](HttpResponse&& pr) mutable {
+      on_page_response(i, std::move(item), std::move(pr));
+    });
   }
 
   void on_page_response(std::size_t i, FeedItem&& item, HttpResponse&& r) {
@@ -387,7 +466,7 @@ class FetchRun {
       add_tags(a.tags, page.tags);
       index(f, i, std::move(a), item.link);
     }
-    if (--f.pending_pages == 0) complete(i);
+    page_done(i);
   }
 
   Article article_from_item(FeedState& f, const FeedItem& item) {
@@ -442,8 +521,11 @@ class FetchRun {
   IndexThread& indexer_;
   std::optional<Xapian::Database> snapshot_;  // the database as this run found it
   const bool allow_private_pages_;
+  const bool ignore_robots_;
+  const std::string user_agent_;
   std::vector<FeedState> feeds_;
-  std::unordered_set<std::string> seen_;  // page ids handled in this run
+  std::unordered_map<std::string, Robots> robots_;  // by robots.txt URL
+  std::unordered_set<std::string> seen_;            // page ids handled in this run
 };
 
 }  // namespace
@@ -465,7 +547,7 @@ FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>
 
   HttpClient client(options.http);
   IndexThread indexer(std::move(sink), on_feed);
-  FetchRun run(client, indexer, std::move(snapshot), sources, options.allow_private_pages);
+  FetchRun run(client, indexer, std::move(snapshot), sources, options);
   bool interrupted = false;
   run.start();
   client.run([&] {

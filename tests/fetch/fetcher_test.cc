@@ -587,3 +587,42 @@ TEST_CASE("relative links resolve against Content-Location", "[fetch][run][confo
   CHECK(find(db, server.url("/archive/2025/lighthouse.html")));
   CHECK_FALSE(find(db, server.url("/static/lighthouse.html")));
 }
+
+TEST_CASE("page mode honours robots.txt, unless told to ignore it", "[fetch][run][robots]") {
+  FixtureServer server("--robots robots-pages.txt");
+  XINWEN_REQUIRE_SERVER(server);
+  const std::vector<FeedSource> sources = {feed(server, "/static/pages.xml", "Pages", ContentMode::kPage)};
+  TempDir t;
+  FetchSummary s = run_fetch(t / "db", sources, quick());
+  const FeedReport& r = s.feeds.at(0);
+  CHECK(r.status == "200");  // the feed itself is never checked
+  CHECK(r.added == 2);       // the two pages robots.txt allows
+  CHECK(r.failed == 4);
+  REQUIRE_FALSE(r.problems.empty());
+  CHECK(contains(r.problems[0], "robots.txt disallows"));
+  int robots_requests = 0, disallowed_requests = 0;
+  for (const auto& req : test::server_json(server, "/_requests")) {
+    const std::string path = req["path"];
+    robots_requests += path == "/robots.txt";
+    disallowed_requests += path.rfind("/charset/gbk/", 0) == 0;
+  }
+  CHECK(robots_requests == 1);  // once per host and run
+  CHECK(disallowed_requests == 0);
+
+  FetchOptions ignore = quick();
+  ignore.ignore_robots = true;
+  TempDir t2;
+  CHECK(run_fetch(t2 / "db", sources, ignore).added == 6);
+}
+
+TEST_CASE("a robots.txt that answers 503 stops its host's pages for this run", "[fetch][run][robots]") {
+  FixtureServer server("--robots 503");
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  FetchSummary s = run_fetch(t / "db", {feed(server, "/static/pages.xml", "Pages", ContentMode::kPage)}, quick());
+  const FeedReport& r = s.feeds.at(0);
+  CHECK(r.failed == 6);
+  CHECK(r.added == 0);
+  REQUIRE_FALSE(r.problems.empty());
+  CHECK(contains(r.problems[0], "robots.txt could not be read"));
+}

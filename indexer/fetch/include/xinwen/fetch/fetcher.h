@@ -37,6 +37,10 @@ struct FetchOptions {
   // page or a cloud metadata service. Feed URLs themselves, which the
   // operator chose, may always be private.
   bool allow_private_pages = false;
+  // Fetch item pages even where the site's robots.txt disallows them (for
+  // sites the operator owns). Off by default: pages are checked against the
+  // robots.txt of their host, read once per run; feeds never are.
+  bool ignore_robots = false;
   // Polled while the job runs; true stops it. What is complete is committed.
   std::function<bool()> should_stop;
 };
