@@ -252,6 +252,7 @@ void read_rss_item(const xmlNode* item, const std::string& base, Feed& feed, Dat
   if (trim_ascii(when).empty()) when = child_text(item, "modified", kDcTermsNs);
   it.lang = std::string(trim_ascii(child_text(item, "language", kDcNs)));
   it.published = date(when, it.lang);
+  it.updated = date(child_text(item, "modified", kDcTermsNs), it.lang);
 
   it.author = std::string(trim_ascii(child_text(item, "creator", kDcNs)));
   if (it.author.empty()) it.author = std::string(trim_ascii(plain_child_text(item, "author")));
@@ -400,6 +401,7 @@ void read_atom(const xmlNode* root, const std::string& url, const FeedOptions& o
     if (trim_ascii(when).empty()) when = child_text(e, "updated");
     if (trim_ascii(when).empty()) when = child_text(e, "issued");  // Atom 0.3
     it.published = date(when, lang_of(e));
+    it.updated = date(child_text(e, "updated"), lang_of(e));
     std::vector<std::string> authors = atom_authors(e);
     it.author = join(authors.empty() ? feed_authors : authors, ", ");
     for (const xmlNode* c : children(e, "category")) {
@@ -541,6 +543,7 @@ Feed parse_json_feed(std::string_view text, const std::string& url, const FeedOp
     std::string when = json_str(e, "date_published");
     if (trim_ascii(when).empty()) when = json_str(e, "date_modified");
     it.published = date(when, std::string(trim_ascii(json_str(e, "language"))));
+    it.updated = date(json_str(e, "date_modified"), std::string(trim_ascii(json_str(e, "language"))));
     it.author = json_authors(e);
     if (it.author.empty()) it.author = feed_authors;
     if (auto t = e.find("tags"); t != e.end() && t->is_array())

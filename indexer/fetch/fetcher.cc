@@ -38,6 +38,9 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr std::string_view kValidatorsPrefix = "xinwen.fetch.http:";
+// Per page (page mode): its validators and a hash of the feed entry it was
+// fetched for, to re-fetch it (conditionally) when the entry changes.
+constexpr std::string_view kPagePrefix = "xinwen.fetch.page:";
 constexpr const char* kFeedAccept =
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
     "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
@@ -61,6 +64,36 @@ Validators decode_validators(const std::string& value, const std::string& url) {
   v.etag = j.value("etag", "");
   v.last_modified = j.value("last_modified", "");
   return v;
+}
+
+struct PageRecord {
+  Validators validators;
+  std::string entry;  // entry_hash of the feed item; "" if there is no record
+};
+
+PageRecord decode_page_record(const std::string& value, const std::string& id) {
+  PageRecord p;
+  if (value.empty()) return p;
+  nlohmann::json j = nlohmann::json::parse(value, nullptr, false);
+  if (!j.is_object() || j.value("url", "") != id) return p;
+  p.validators.etag = j.value("etag", "");
+  p.validators.last_modified = j.value("last_modified", "");
+  p.entry = j.value("entry", "");
+  return p;
+}
+
+std::string encode_page_record(const std::string& id, const PageRecord& p) {
+  return nlohmann::json{
+      {"url", id}, {"etag", p.validators.etag}, {"last_modified", p.validators.last_modified}, {"entry", p.entry}}
+      .dump();
+}
+
+std::string page_key(const std::string& id) { return std::string(kPagePrefix) + hash_hex(id); }
+
+// What the feed says about an item: a new date or new text means the page
+// was updated.
+std::string entry_hash(const FeedItem& item) {
+  return hash_hex(item.published + '\n' + item.updated + '\n' + item.title + '\n' + item.text);
 }
 
 std::string encode_validators(const std::string& url, const Validators& v) {
@@ -140,12 +173,20 @@ class IndexThread {
   IndexThread(const IndexThread&) = delete;
   IndexThread& operator=(const IndexThread&) = delete;
 
-  // Adds an article for feed; counts the outcome in its report at the end.
-  void add(std::size_t feed, Article article) { push(Task{feed, std::move(article), std::nullopt, {}}); }
+  // Adds an article for feed, then stores metadata (key, value) if given;
+  // counts the outcome in its report at the end.
+  void add(std::size_t feed, Article article, std::optional<std::pair<std::string, std::string>> metadata = {}) {
+    push(Task{feed, std::move(article), std::move(metadata), {}, false});
+  }
+
+  // Stores metadata (key, value) alone.
+  void set_metadata(std::size_t feed, std::string key, std::string value) {
+    push(Task{feed, std::nullopt, std::make_pair(std::move(key), std::move(value)), {}, false});
+  }
 
   // Ends a feed: stores validators (key, value) if given, then reports it.
   void end_feed(std::size_t feed, FeedReport report, std::optional<std::pair<std::string, std::string>> validators) {
-    push(Task{feed, std::nullopt, std::move(validators), std::move(report)});
+    push(Task{feed, std::nullopt, std::move(validators), std::move(report), true});
   }
 
   // Waits for every task, commits, and returns the reports in the order the
@@ -166,8 +207,9 @@ class IndexThread {
   struct Task {
     std::size_t feed;
     std::optional<Article> article;
-    std::optional<std::pair<std::string, std::string>> validators;
-    FeedReport report;  // for end_feed
+    std::optional<std::pair<std::string, std::string>> validators;  // or other metadata
+    FeedReport report;                                              // for end_feed
+    bool ends_feed = false;
   };
   struct Counts {
     std::size_t added = 0, replaced = 0, unchanged = 0;
@@ -195,14 +237,14 @@ class IndexThread {
         case AddResult::kReplaced: ++c.replaced; break;
         case AddResult::kUnchanged: ++c.unchanged; break;
       }
-      return;
     }
+    if (task.validators) sink_->set_metadata(task.validators->first, task.validators->second);
+    if (!task.ends_feed) return;
     FeedReport& r = task.report;
     r.added += c.added;
     r.replaced += c.replaced;
     r.unchanged += c.unchanged;
     counts_.erase(task.feed);
-    if (task.validators) sink_->set_metadata(task.validators->first, task.validators->second);
     if (on_feed_) on_feed_(r);
     done_.push_back(std::move(r));
   }
@@ -284,11 +326,19 @@ class FetchRun {
  private:
   // A host's robots.txt: read once per run, on the first page it is needed
   // for; pages wait for it meanwhile.
+  // A page to fetch for a feed item.
+  struct PageJob {
+    FeedItem item;
+    std::string id;     // canonical_url of the item's link
+    std::string entry;  // entry_hash of the item
+    Validators stored;  // from the page's last fetch, if it is fetched again
+  };
+
   struct Robots {
     bool ready = false;
     RobotsRules rules;
     std::string failure;  // why robots.txt could not be read: its pages are not fetched
-    std::vector<std::pair<std::size_t, FeedItem>> waiting;
+    std::vector<std::pair<std::size_t, PageJob>> waiting;
   };
 
   struct FeedState {
@@ -306,9 +356,8 @@ class FetchRun {
     return with_reopen_retry(*snapshot_, [&](Xapian::Database& db) { return db.get_metadata(key); });
   }
 
-  // Indexed before this run started, or already handled in this run.
-  bool known(const std::string& id) {
-    if (!seen_.insert(id).second) return true;
+  // Indexed before this run started.
+  bool indexed(const std::string& id) {
     if (!snapshot_) return false;
     const std::string term = id_term(id);
     return with_reopen_retry(*snapshot_, [&](Xapian::Database& db) { return db.term_exists(term); });
@@ -362,13 +411,27 @@ class FetchRun {
           fail_item(f, item.link, "link is not an http or https URL; not fetched");
           continue;
         }
-        // Already indexed, or on its way from another feed: not fetched again.
-        if (known(canonical_url(item.link))) {
+        // On its way from another feed: not fetched again.
+        PageJob job;
+        job.id = canonical_url(item.link);
+        if (!seen_.insert(job.id).second) {
           ++f.report.unchanged;
           continue;
         }
+        job.entry = entry_hash(item);
+        if (indexed(job.id)) {
+          // Indexed before: fetched again (conditionally) only when its feed
+          // entry changed. Pages indexed without a record are left alone.
+          PageRecord stored = decode_page_record(metadata(page_key(job.id)), job.id);
+          if (stored.entry.empty() || stored.entry == job.entry) {
+            ++f.report.unchanged;
+            continue;
+          }
+          job.stored = stored.validators;
+        }
+        job.item = std::move(item);
         ++f.pending_pages;
-        request_page(i, std::move(item));
+        request_page(i, std::move(job));
         continue;
       }
       Article a = article_from_item(f, item);
@@ -382,19 +445,19 @@ class FetchRun {
   }
 
   // Fetches the item's page once its host's robots.txt allows it.
-  void request_page(std::size_t i, FeedItem&& item) {
+  void request_page(std::size_t i, PageJob&& job) {
     if (ignore_robots_) {
-      fetch_page(i, std::move(item));
+      fetch_page(i, std::move(job));
       return;
     }
-    const std::string robots_url = resolve_url(item.link, "/robots.txt");
+    const std::string robots_url = resolve_url(job.item.link, "/robots.txt");
     auto [it, fresh] = robots_.try_emplace(robots_url);
     Robots& robots = it->second;
     if (robots.ready) {
-      release_page(i, std::move(item), robots);
+      release_page(i, std::move(job), robots);
       return;
     }
-    robots.waiting.emplace_back(i, std::move(item));
+    robots.waiting.emplace_back(i, std::move(job));
     if (!fresh) return;
     HttpRequest req{robots_url, kRobotsAccept, {}, {}};
     req.public_only = !allow_private_pages_;
@@ -417,34 +480,41 @@ class FetchRun {
       // fetched. The next run tries again (the feed's validators wait).
       robots.failure = "robots.txt could not be read (" + failure_message(r) + "); not fetched";
     }
-    std::vector<std::pair<std::size_t, FeedItem>> waiting = std::move(robots.waiting);
-    for (auto& [feed, item] : waiting) release_page(feed, std::move(item), robots);
+    std::vector<std::pair<std::size_t, PageJob>> waiting = std::move(robots.waiting);
+    for (auto& [feed, job] : waiting) release_page(feed, std::move(job), robots);
   }
 
-  void release_page(std::size_t i, FeedItem&& item, const Robots& robots) {
+  void release_page(std::size_t i, PageJob&& job, const Robots& robots) {
     if (!robots.failure.empty()) {
-      fail_item(feeds_[i], item.link, robots.failure);
+      fail_item(feeds_[i], job.item.link, robots.failure);
       page_done(i);
-    } else if (!robots.rules.allowed(item.link)) {
-      fail_item(feeds_[i], item.link, "robots.txt disallows this page; not fetched");
+    } else if (!robots.rules.allowed(job.item.link)) {
+      fail_item(feeds_[i], job.item.link, "robots.txt disallows this page; not fetched");
       page_done(i);
     } else {
-      fetch_page(i, std::move(item));
+      fetch_page(i, std::move(job));
     }
   }
 
-  void fetch_page(std::size_t i, FeedItem&& item) {
-    HttpRequest req{item.link, kPageAccept, {}, {}};
+  void fetch_page(std::size_t i, PageJob&& job) {
+    HttpRequest req{job.item.link, kPageAccept, job.stored.etag, job.stored.last_modified};
     req.public_only = !allow_private_pages_;
-    client_.get(std::move(req), [this, i, item = std::move(item)](HttpResponse&& pr) mutable {
-      on_page_response(i, std::move(item), std::move(pr));
+    client_.get(std::move(req), [this, i, job = std::move(job)](HttpResponse&& pr) mutable {
+      on_page_response(i, std::move(job), std::move(pr));
     });
   }
 
-  void on_page_response(std::size_t i, FeedItem&& item, HttpResponse&& r) {
+  void on_page_response(std::size_t i, PageJob&& job, HttpResponse&& r) {
     FeedState& f = feeds_[i];
     f.report.bytes += r.bytes;
-    if (!r.ok()) {
+    const FeedItem& item = job.item;
+    PageRecord record{Validators{r.etag, r.last_modified}, job.entry};
+    if (r.not_modified()) {
+      // The entry changed but the page did not: remember the entry.
+      ++f.report.unchanged;
+      if (record.validators.empty()) record.validators = job.stored;
+      indexer_.set_metadata(i, page_key(job.id), encode_page_record(job.id, record));
+    } else if (!r.ok()) {
       fail_item(f, item.link, failure_message(r));
     } else if (!is_html_type(r.content_type)) {
       fail_item(f, item.link, "not an HTML page (" + r.content_type + ")");
@@ -464,7 +534,7 @@ class FetchRun {
       if (f.source->lang.empty() && !page.lang.empty()) a.lang = page.lang;
       if (!page.author.empty()) a.author = page.author;
       add_tags(a.tags, page.tags);
-      index(f, i, std::move(a), item.link);
+      index(f, i, std::move(a), item.link, std::make_pair(page_key(job.id), encode_page_record(job.id, record)));
     }
     page_done(i);
   }
@@ -494,14 +564,15 @@ class FetchRun {
   }
 
   // Checks the article here, as `xinwen-index add` does, and queues it.
-  void index(FeedState& f, std::size_t i, Article a, const std::string& origin) {
+  void index(FeedState& f, std::size_t i, Article a, const std::string& origin,
+             std::optional<std::pair<std::string, std::string>> metadata = {}) {
     std::vector<std::string> warnings;
     std::string error = normalize_article(a, &warnings);
     if (!error.empty()) {
       fail_item(f, origin, "rejected: " + error);
       return;
     }
-    indexer_.add(i, std::move(a));
+    indexer_.add(i, std::move(a), std::move(metadata));
   }
 
   void complete(std::size_t i) {

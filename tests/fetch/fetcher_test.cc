@@ -626,3 +626,66 @@ TEST_CASE("a robots.txt that answers 503 stops its host's pages for this run", "
   REQUIRE_FALSE(r.problems.empty());
   CHECK(contains(r.problems[0], "robots.txt could not be read"));
 }
+
+namespace {
+
+std::string wire_with_dates(const std::string& first_date) {
+  return "<rss version=\"2.0\"><channel><title>W</title>"
+         "<item><title>One</title><link>{{BASE}}/etag/one.html</link><pubDate>" +
+         first_date +
+         "</pubDate></item>"
+         "<item><title>Two</title><link>{{BASE}}/etag/two.html</link>"
+         "<pubDate>Mon, 02 Jun 2025 08:00:00 GMT</pubDate></item>"
+         "</channel></rss>";
+}
+
+std::string news_page(const std::string& headline, const std::string& sentence) {
+  std::string body;
+  for (int k = 0; k < 4; ++k)
+    body += "<p>" + sentence + " Officials said the figures, published on Monday, were the highest on record.</p>";
+  return "<html><head><title>" + headline + "</title></head><body><article><h1>" + headline + "</h1>" + body +
+         "</article></body></html>";
+}
+
+}  // namespace
+
+TEST_CASE("page mode: a page is fetched again, conditionally, when its feed entry changes", "[fetch][run][polite]") {
+  TempDir root;
+  test::spit(root / "wire.xml", wire_with_dates("Mon, 02 Jun 2025 08:00:00 GMT"));
+  test::spit(root / "one.html", news_page("Harbour traffic rises", "Container traffic at the harbour rose again."));
+  test::spit(root / "two.html", news_page("Ferry fares fall", "Ferry fares fell for the third month in a row."));
+  FixtureServer server("--root " + test::sh_quote(root.path()));
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  const std::string db = t / "db";
+  const std::vector<FeedSource> sources = {feed(server, "/static/wire.xml", "Wire", ContentMode::kPage)};
+  auto page_requests = [&](const std::string& page) {
+    std::vector<std::string> validators;  // the If-None-Match of each request for the page
+    for (const auto& r : test::server_json(server, "/_requests"))
+      if (r["path"] == "/etag/" + page) validators.push_back(r["if_none_match"]);
+    return validators;
+  };
+
+  REQUIRE(run_fetch(db, sources, quick()).added == 2);
+  CHECK(run_fetch(db, sources, quick()).unchanged == 2);  // same entries: no page fetched
+  CHECK(page_requests("one.html").size() == 1);
+
+  // The entry's date changes, the page does not: a conditional GET, a 304.
+  test::spit(root / "wire.xml", wire_with_dates("Tue, 03 Jun 2025 09:00:00 GMT"));
+  FetchSummary third = run_fetch(db, sources, quick());
+  CHECK(third.unchanged == 2);
+  CHECK(third.replaced == 0);
+  std::vector<std::string> one = page_requests("one.html");
+  REQUIRE(one.size() == 2);
+  CHECK(one[0].empty());
+  CHECK_FALSE(one[1].empty());
+  CHECK(page_requests("two.html").size() == 1);
+
+  // The entry changes again and so does the page: it is read and replaced.
+  test::spit(root / "wire.xml", wire_with_dates("Wed, 04 Jun 2025 10:00:00 GMT"));
+  test::spit(root / "one.html", news_page("Harbour traffic rises again", "Container traffic rose for a fifth month."));
+  FetchSummary fourth = run_fetch(db, sources, quick());
+  CHECK(fourth.replaced == 1);
+  CHECK(fourth.unchanged == 1);
+  CHECK(find(db, server.url("/etag/one.html"))->title == "Harbour traffic rises again");
+}

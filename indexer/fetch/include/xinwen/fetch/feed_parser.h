@@ -22,6 +22,7 @@ struct FeedItem {
   std::string title;      // plain text
   std::string text;       // plain text of the fullest content the feed gives
   std::string published;  // "YYYY-MM-DDTHH:MM:SSZ", or "" if absent or unreadable
+  std::string updated;    // the same for Atom updated, JSON Feed date_modified, dcterms:modified
   std::string author;
   std::string lang;  // the item's own language, if the feed gives one
   std::vector<std::string> tags;
