@@ -41,6 +41,8 @@ constexpr std::string_view kValidatorsPrefix = "xinwen.fetch.http:";
 // Per page (page mode): its validators and a hash of the feed entry it was
 // fetched for, to re-fetch it (conditionally) when the entry changes.
 constexpr std::string_view kPagePrefix = "xinwen.fetch.page:";
+// Per feed: how many runs in a row it has failed.
+constexpr std::string_view kFailuresPrefix = "xinwen.fetch.failures:";
 constexpr const char* kFeedAccept =
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
     "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
@@ -86,6 +88,13 @@ std::string encode_page_record(const std::string& id, const PageRecord& p) {
   return nlohmann::json{
       {"url", id}, {"etag", p.validators.etag}, {"last_modified", p.validators.last_modified}, {"entry", p.entry}}
       .dump();
+}
+
+std::size_t decode_failures(const std::string& value, const std::string& url) {
+  if (value.empty()) return 0;
+  nlohmann::json j = nlohmann::json::parse(value, nullptr, false);
+  if (!j.is_object() || j.value("url", "") != url) return 0;
+  return j.value("runs", std::size_t{0});
 }
 
 std::string page_key(const std::string& id) { return std::string(kPagePrefix) + hash_hex(id); }
@@ -308,6 +317,7 @@ class FetchRun {
       FeedState& f = feeds_[i];
       f.start = Clock::now();
       f.stored = decode_validators(metadata(validators_key(f.source->url)), f.source->url);
+      f.failures = decode_failures(metadata(failures_key(f.source->url)), f.source->url);
       HttpRequest req{f.source->url, kFeedAccept, f.stored.etag, f.stored.last_modified};
       client_.get(std::move(req), [this, i](HttpResponse&& r) { on_feed_response(i, std::move(r)); });
     }
@@ -346,6 +356,7 @@ class FetchRun {
     FeedReport report;
     Clock::time_point start;
     Validators stored, fresh;
+    std::size_t failures = 0;  // runs in a row it failed, before this one
     std::string feed_lang;
     std::size_t pending_pages = 0;
     bool done = false;
@@ -585,6 +596,16 @@ class FetchRun {
     const bool fetched = !f.report.status.empty() && f.report.status[0] == '2';
     if (fetched && f.report.ok() && f.fresh != f.stored)
       validators.emplace(validators_key(f.source->url), encode_validators(f.source->url, f.fresh));
+    // A stopped run says nothing about the feed.
+    if (f.report.status != "interrupted") {
+      const std::string key = failures_key(f.source->url);
+      if (!f.report.error.empty()) {
+        f.report.failing_runs = f.failures + 1;
+        indexer_.set_metadata(i, key, nlohmann::json{{"url", f.source->url}, {"runs", f.report.failing_runs}}.dump());
+      } else if (f.failures > 0) {
+        indexer_.set_metadata(i, key, "");  // deletes it
+      }
+    }
     indexer_.end_feed(i, std::move(f.report), std::move(validators));
   }
 
@@ -602,6 +623,8 @@ class FetchRun {
 }  // namespace
 
 std::string validators_key(const std::string& url) { return std::string(kValidatorsPrefix) + hash_hex(url); }
+
+std::string failures_key(const std::string& url) { return std::string(kFailuresPrefix) + hash_hex(url); }
 
 FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>& sources, const FetchOptions& options,
                        const std::function<void(const FeedReport&)>& on_feed) {
@@ -631,6 +654,7 @@ FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>
   s.feeds = indexer.finish();
   for (const FeedReport& r : s.feeds) {
     if (!r.error.empty()) ++s.feeds_failed;
+    if (r.failing_runs > 0 && r.failing_runs >= options.failing_runs_alert) ++s.feeds_failing_long;
     s.added += r.added;
     s.replaced += r.replaced;
     s.unchanged += r.unchanged;

@@ -689,3 +689,25 @@ TEST_CASE("page mode: a page is fetched again, conditionally, when its feed entr
   CHECK(fourth.unchanged == 1);
   CHECK(find(db, server.url("/etag/one.html"))->title == "Harbour traffic rises again");
 }
+
+TEST_CASE("a feed that fails run after run is counted, and forgiven once it answers", "[fetch][run][polite]") {
+  TempDir root;
+  FixtureServer server("--root " + test::sh_quote(root.path()));
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  const std::string db = t / "db";
+  const std::vector<FeedSource> sources = {feed(server, "/static/gone.xml")};
+  for (std::size_t run = 1; run <= 3; ++run) {
+    FetchSummary s = run_fetch(db, sources, quick());
+    CHECK(s.feeds.at(0).status == "http-404");
+    CHECK(s.feeds.at(0).failing_runs == run);
+    CHECK(s.feeds_failing_long == (run >= 3 ? 1u : 0u));
+  }
+  test::spit(root / "gone.xml", "<rss version=\"2.0\"><channel><title>Back</title></channel></rss>");
+  FetchSummary back = run_fetch(db, sources, quick());
+  CHECK(back.feeds.at(0).failing_runs == 0);
+  CHECK(back.feeds_failing_long == 0);
+  CHECK(Xapian::Database(db).get_metadata(failures_key(server.url("/static/gone.xml"))).empty());
+  std::filesystem::remove(root / "gone.xml");
+  CHECK(run_fetch(db, sources, quick()).feeds.at(0).failing_runs == 1);  // counting starts again
+}
