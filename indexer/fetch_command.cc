@@ -73,9 +73,15 @@ int run_fetch_command(FetchArgs& args) {
   options.should_stop = [] { return stop_requested(); };
   std::vector<FeedSource> sources = read_sources(args.sources);
   FetchSummary s = run_fetch(args.db, sources, options, print_feed);
-  std::printf("summary feeds=%zu failed_feeds=%zu new=%zu updated=%zu unchanged=%zu failed=%zu bytes=%zu ms=%lld%s\n",
-              s.feeds.size(), s.feeds_failed, s.added, s.replaced, s.unchanged, s.failed, s.bytes,
-              static_cast<long long>(s.elapsed.count()), options.dry_run ? " dry_run=yes" : "");
+  for (const FeedReport& r : s.feeds)
+    if (r.failing_runs > 0 && r.failing_runs >= options.failing_runs_alert)
+      std::fprintf(stderr, "xinwen-index: fetch: %s has failed %zu runs in a row (now: %s)\n", r.url.c_str(),
+                   r.failing_runs, r.status.c_str());
+  std::printf(
+      "summary feeds=%zu failed_feeds=%zu new=%zu updated=%zu unchanged=%zu failed=%zu bytes=%zu ms=%lld "
+      "failing_long=%zu%s\n",
+      s.feeds.size(), s.feeds_failed, s.added, s.replaced, s.unchanged, s.failed, s.bytes,
+      static_cast<long long>(s.elapsed.count()), s.feeds_failing_long, options.dry_run ? " dry_run=yes" : "");
   if (s.interrupted) {
     std::fprintf(stderr, "xinwen-index: fetch: interrupted; complete feeds are committed\n");
     return kExitInterrupted;
@@ -119,6 +125,13 @@ Command add_fetch_command(CLI::App& app) {
   fetch->add_flag("--dry-run", args->options.dry_run, "Fetch and parse, report what would change, change nothing");
   fetch->add_flag("--allow-private-pages", args->options.allow_private_pages,
                   "Also fetch item pages on loopback or private addresses (refused by default)");
+  fetch
+      ->add_option("--alert-after", args->options.failing_runs_alert,
+                   "Count a feed in the summary's failing_long once it has failed this many runs in a row")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1000}))
+      ->capture_default_str();
+  fetch->add_flag("--ignore-robots", args->options.ignore_robots,
+                  "Fetch item pages even where robots.txt disallows them (for sites you own)");
   return {fetch, [args] { return run_fetch_command(*args); }};
 }
 

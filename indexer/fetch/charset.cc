@@ -183,8 +183,28 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view content_type
     out.text = std::string(bytes.substr(3));
     return out;
   }
+  // UTF-32's marks first: UTF-32LE's begins with UTF-16LE's.
+  using namespace std::string_view_literals;
+  if (bytes.size() >= 4 && (bytes.substr(0, 4) == "\xFF\xFE\0\0"sv || bytes.substr(0, 4) == "\0\0\xFE\xFF"sv)) {
+    if (use(bytes[0] == '\xFF' ? "UTF-32LE" : "UTF-32BE", bytes.substr(4), "bom")) return out;
+  }
   if (bytes.size() >= 2 && (bytes.substr(0, 2) == "\xFF\xFE" || bytes.substr(0, 2) == "\xFE\xFF")) {
     if (use(bytes[0] == '\xFF' ? "UTF-16LE" : "UTF-16BE", bytes.substr(2), "bom")) return out;
+  }
+  // Without a mark, XML in UTF-16 or UTF-32 shows itself in how "<?" is
+  // written (XML 1.0, appendix F).
+  if (kind == MarkupKind::kXml && bytes.size() >= 4) {
+    const std::string_view head = bytes.substr(0, 4);
+    const char* name = nullptr;
+    if (head == "\0\0\0<"sv)
+      name = "UTF-32BE";
+    else if (head == "<\0\0\0"sv)
+      name = "UTF-32LE";
+    else if (head == "\0<\0?"sv)
+      name = "UTF-16BE";
+    else if (head == "<\0?\0"sv)
+      name = "UTF-16LE";
+    if (name && use(name, bytes, "document")) return out;
   }
 
   const bool valid_utf8 = is_valid_utf8(bytes);

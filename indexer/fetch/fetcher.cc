@@ -27,6 +27,7 @@
 #include <xinwen/fetch/charset.h>
 #include <xinwen/fetch/feed_parser.h>
 #include <xinwen/fetch/html_extract.h>
+#include <xinwen/fetch/robots.h>
 #include <xinwen/fetch/url.h>
 #include <xinwen/schema.h>
 
@@ -37,10 +38,16 @@ using Clock = std::chrono::steady_clock;
 using std::chrono::milliseconds;
 
 constexpr std::string_view kValidatorsPrefix = "xinwen.fetch.http:";
+// Per page (page mode): its validators and a hash of the feed entry it was
+// fetched for, to re-fetch it (conditionally) when the entry changes.
+constexpr std::string_view kPagePrefix = "xinwen.fetch.page:";
+// Per feed: how many runs in a row it has failed.
+constexpr std::string_view kFailuresPrefix = "xinwen.fetch.failures:";
 constexpr const char* kFeedAccept =
     "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, "
     "text/xml;q=0.9, application/json;q=0.8, */*;q=0.5";
 constexpr const char* kPageAccept = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5";
+constexpr const char* kRobotsAccept = "text/plain, */*;q=0.5";
 // Articles waiting for the indexer thread; when full, the network side waits.
 constexpr std::size_t kQueueLimit = 256;
 
@@ -59,6 +66,43 @@ Validators decode_validators(const std::string& value, const std::string& url) {
   v.etag = j.value("etag", "");
   v.last_modified = j.value("last_modified", "");
   return v;
+}
+
+struct PageRecord {
+  Validators validators;
+  std::string entry;  // entry_hash of the feed item; "" if there is no record
+};
+
+PageRecord decode_page_record(const std::string& value, const std::string& id) {
+  PageRecord p;
+  if (value.empty()) return p;
+  nlohmann::json j = nlohmann::json::parse(value, nullptr, false);
+  if (!j.is_object() || j.value("url", "") != id) return p;
+  p.validators.etag = j.value("etag", "");
+  p.validators.last_modified = j.value("last_modified", "");
+  p.entry = j.value("entry", "");
+  return p;
+}
+
+std::string encode_page_record(const std::string& id, const PageRecord& p) {
+  return nlohmann::json{
+      {"url", id}, {"etag", p.validators.etag}, {"last_modified", p.validators.last_modified}, {"entry", p.entry}}
+      .dump();
+}
+
+std::size_t decode_failures(const std::string& value, const std::string& url) {
+  if (value.empty()) return 0;
+  nlohmann::json j = nlohmann::json::parse(value, nullptr, false);
+  if (!j.is_object() || j.value("url", "") != url) return 0;
+  return j.value("runs", std::size_t{0});
+}
+
+std::string page_key(const std::string& id) { return std::string(kPagePrefix) + hash_hex(id); }
+
+// What the feed says about an item: a new date or new text means the page
+// was updated.
+std::string entry_hash(const FeedItem& item) {
+  return hash_hex(item.published + '\n' + item.updated + '\n' + item.title + '\n' + item.text);
 }
 
 std::string encode_validators(const std::string& url, const Validators& v) {
@@ -138,12 +182,20 @@ class IndexThread {
   IndexThread(const IndexThread&) = delete;
   IndexThread& operator=(const IndexThread&) = delete;
 
-  // Adds an article for feed; counts the outcome in its report at the end.
-  void add(std::size_t feed, Article article) { push(Task{feed, std::move(article), std::nullopt, {}}); }
+  // Adds an article for feed, then stores metadata (key, value) if given;
+  // counts the outcome in its report at the end.
+  void add(std::size_t feed, Article article, std::optional<std::pair<std::string, std::string>> metadata = {}) {
+    push(Task{feed, std::move(article), std::move(metadata), {}, false});
+  }
+
+  // Stores metadata (key, value) alone.
+  void set_metadata(std::size_t feed, std::string key, std::string value) {
+    push(Task{feed, std::nullopt, std::make_pair(std::move(key), std::move(value)), {}, false});
+  }
 
   // Ends a feed: stores validators (key, value) if given, then reports it.
   void end_feed(std::size_t feed, FeedReport report, std::optional<std::pair<std::string, std::string>> validators) {
-    push(Task{feed, std::nullopt, std::move(validators), std::move(report)});
+    push(Task{feed, std::nullopt, std::move(validators), std::move(report), true});
   }
 
   // Waits for every task, commits, and returns the reports in the order the
@@ -164,8 +216,9 @@ class IndexThread {
   struct Task {
     std::size_t feed;
     std::optional<Article> article;
-    std::optional<std::pair<std::string, std::string>> validators;
-    FeedReport report;  // for end_feed
+    std::optional<std::pair<std::string, std::string>> validators;  // or other metadata
+    FeedReport report;                                              // for end_feed
+    bool ends_feed = false;
   };
   struct Counts {
     std::size_t added = 0, replaced = 0, unchanged = 0;
@@ -193,14 +246,14 @@ class IndexThread {
         case AddResult::kReplaced: ++c.replaced; break;
         case AddResult::kUnchanged: ++c.unchanged; break;
       }
-      return;
     }
+    if (task.validators) sink_->set_metadata(task.validators->first, task.validators->second);
+    if (!task.ends_feed) return;
     FeedReport& r = task.report;
     r.added += c.added;
     r.replaced += c.replaced;
     r.unchanged += c.unchanged;
     counts_.erase(task.feed);
-    if (task.validators) sink_->set_metadata(task.validators->first, task.validators->second);
     if (on_feed_) on_feed_(r);
     done_.push_back(std::move(r));
   }
@@ -243,8 +296,13 @@ void add_tags(std::vector<std::string>& tags, const std::vector<std::string>& mo
 class FetchRun {
  public:
   FetchRun(HttpClient& client, IndexThread& indexer, std::optional<Xapian::Database> snapshot,
-           const std::vector<FeedSource>& sources, bool allow_private_pages)
-      : client_(client), indexer_(indexer), snapshot_(std::move(snapshot)), allow_private_pages_(allow_private_pages) {
+           const std::vector<FeedSource>& sources, const FetchOptions& options)
+      : client_(client),
+        indexer_(indexer),
+        snapshot_(std::move(snapshot)),
+        allow_private_pages_(options.allow_private_pages),
+        ignore_robots_(options.ignore_robots),
+        user_agent_(options.http.user_agent) {
     feeds_.resize(sources.size());
     for (std::size_t i = 0; i < sources.size(); ++i) {
       FeedState& f = feeds_[i];
@@ -259,6 +317,7 @@ class FetchRun {
       FeedState& f = feeds_[i];
       f.start = Clock::now();
       f.stored = decode_validators(metadata(validators_key(f.source->url)), f.source->url);
+      f.failures = decode_failures(metadata(failures_key(f.source->url)), f.source->url);
       HttpRequest req{f.source->url, kFeedAccept, f.stored.etag, f.stored.last_modified};
       client_.get(std::move(req), [this, i](HttpResponse&& r) { on_feed_response(i, std::move(r)); });
     }
@@ -275,11 +334,29 @@ class FetchRun {
   }
 
  private:
+  // A host's robots.txt: read once per run, on the first page it is needed
+  // for; pages wait for it meanwhile.
+  // A page to fetch for a feed item.
+  struct PageJob {
+    FeedItem item;
+    std::string id;     // canonical_url of the item's link
+    std::string entry;  // entry_hash of the item
+    Validators stored;  // from the page's last fetch, if it is fetched again
+  };
+
+  struct Robots {
+    bool ready = false;
+    RobotsRules rules;
+    std::string failure;  // why robots.txt could not be read: its pages are not fetched
+    std::vector<std::pair<std::size_t, PageJob>> waiting;
+  };
+
   struct FeedState {
     const FeedSource* source = nullptr;
     FeedReport report;
     Clock::time_point start;
     Validators stored, fresh;
+    std::size_t failures = 0;  // runs in a row it failed, before this one
     std::string feed_lang;
     std::size_t pending_pages = 0;
     bool done = false;
@@ -290,9 +367,8 @@ class FetchRun {
     return with_reopen_retry(*snapshot_, [&](Xapian::Database& db) { return db.get_metadata(key); });
   }
 
-  // Indexed before this run started, or already handled in this run.
-  bool known(const std::string& id) {
-    if (!seen_.insert(id).second) return true;
+  // Indexed before this run started.
+  bool indexed(const std::string& id) {
     if (!snapshot_) return false;
     const std::string term = id_term(id);
     return with_reopen_retry(*snapshot_, [&](Xapian::Database& db) { return db.term_exists(term); });
@@ -313,12 +389,19 @@ class FetchRun {
       return;
     }
     f.report.status = std::to_string(r.status);
-    const std::string base = r.final_url.empty() ? r.url : r.final_url;
+    std::string base = r.final_url.empty() ? r.url : r.final_url;
+    // Relative links are relative to the document's own address, which a
+    // Content-Location header states (RFC 9110 8.7) when it is not the URL
+    // that was asked for.
+    if (!r.content_location.empty()) {
+      std::string located = resolve_url(base, r.content_location);
+      if (is_web_url(located)) base = std::move(located);
+    }
     Feed feed;
     try {
       DecodedText text = decode_to_utf8(r.body, r.content_type, MarkupKind::kXml);
       r.body = std::string();
-      feed = parse_feed(text.text, base);
+      feed = parse_feed(text.text, base, FeedOptions{f.source->lang, f.source->timezone});
     } catch (const FeedError& e) {
       f.report.status = "parse-error";
       f.report.error = e.what();
@@ -330,35 +413,119 @@ class FetchRun {
     f.feed_lang = feed.lang;
     f.report.items = feed.items.size();
     const bool pages = f.source->content == ContentMode::kPage;
+    // Held while the items are handed out, so that a page that fails at once
+    // cannot complete the feed before its other items are seen.
+    ++f.pending_pages;
     for (FeedItem& item : feed.items) {
       if (pages && !item.link.empty()) {
         if (!is_web_url(item.link)) {
           fail_item(f, item.link, "link is not an http or https URL; not fetched");
           continue;
         }
-        // Already indexed, or on its way from another feed: not fetched again.
-        if (known(canonical_url(item.link))) {
+        // On its way from another feed: not fetched again.
+        PageJob job;
+        job.id = canonical_url(item.link);
+        if (!seen_.insert(job.id).second) {
           ++f.report.unchanged;
           continue;
         }
+        job.entry = entry_hash(item);
+        if (indexed(job.id)) {
+          // Indexed before: fetched again (conditionally) only when its feed
+          // entry changed. Pages indexed without a record are left alone.
+          PageRecord stored = decode_page_record(metadata(page_key(job.id)), job.id);
+          if (stored.entry.empty() || stored.entry == job.entry) {
+            ++f.report.unchanged;
+            continue;
+          }
+          job.stored = stored.validators;
+        }
+        job.item = std::move(item);
         ++f.pending_pages;
-        HttpRequest req{item.link, kPageAccept, {}, {}};
-        req.public_only = !allow_private_pages_;
-        client_.get(std::move(req), [this, i, item = std::move(item)](HttpResponse&& pr) mutable {
-          on_page_response(i, std::move(item), std::move(pr));
-        });
+        request_page(i, std::move(job));
         continue;
       }
       Article a = article_from_item(f, item);
       index(f, i, std::move(a), item.link.empty() ? f.source->url : item.link);
     }
-    if (f.pending_pages == 0) complete(i);
+    page_done(i);
   }
 
-  void on_page_response(std::size_t i, FeedItem&& item, HttpResponse&& r) {
+  void page_done(std::size_t i) {
+    if (--feeds_[i].pending_pages == 0) complete(i);
+  }
+
+  // Fetches the item's page once its host's robots.txt allows it.
+  void request_page(std::size_t i, PageJob&& job) {
+    if (ignore_robots_) {
+      fetch_page(i, std::move(job));
+      return;
+    }
+    const std::string robots_url = resolve_url(job.item.link, "/robots.txt");
+    auto [it, fresh] = robots_.try_emplace(robots_url);
+    Robots& robots = it->second;
+    if (robots.ready) {
+      release_page(i, std::move(job), robots);
+      return;
+    }
+    robots.waiting.emplace_back(i, std::move(job));
+    if (!fresh) return;
+    HttpRequest req{robots_url, kRobotsAccept, {}, {}};
+    req.public_only = !allow_private_pages_;
+    client_.get(std::move(req),
+                [this, robots_url, i](HttpResponse&& r) { on_robots_response(i, robots_url, std::move(r)); });
+  }
+
+  void on_robots_response(std::size_t i, const std::string& robots_url, HttpResponse&& r) {
+    feeds_[i].report.bytes += r.bytes;
+    Robots& robots = robots_[robots_url];
+    robots.ready = true;
+    if (r.ok()) {
+      robots.rules = RobotsRules::parse(r.body, user_agent_);
+    } else if (r.error == HttpError::kStatus && r.status >= 400 && r.status < 500) {
+      robots.rules = RobotsRules();  // no robots.txt: everything is allowed
+    } else if (r.error == HttpError::kPrivate) {
+      robots.failure = r.message;
+    } else {
+      // RFC 9309: a robots.txt that cannot be reached means nothing may be
+      // fetched. The next run tries again (the feed's validators wait).
+      robots.failure = "robots.txt could not be read (" + failure_message(r) + "); not fetched";
+    }
+    std::vector<std::pair<std::size_t, PageJob>> waiting = std::move(robots.waiting);
+    for (auto& [feed, job] : waiting) release_page(feed, std::move(job), robots);
+  }
+
+  void release_page(std::size_t i, PageJob&& job, const Robots& robots) {
+    if (!robots.failure.empty()) {
+      fail_item(feeds_[i], job.item.link, robots.failure);
+      page_done(i);
+    } else if (!robots.rules.allowed(job.item.link)) {
+      fail_item(feeds_[i], job.item.link, "robots.txt disallows this page; not fetched");
+      page_done(i);
+    } else {
+      fetch_page(i, std::move(job));
+    }
+  }
+
+  void fetch_page(std::size_t i, PageJob&& job) {
+    HttpRequest req{job.item.link, kPageAccept, job.stored.etag, job.stored.last_modified};
+    req.public_only = !allow_private_pages_;
+    client_.get(std::move(req), [this, i, job = std::move(job)](HttpResponse&& pr) mutable {
+      on_page_response(i, std::move(job), std::move(pr));
+    });
+  }
+
+  void on_page_response(std::size_t i, PageJob&& job, HttpResponse&& r) {
     FeedState& f = feeds_[i];
     f.report.bytes += r.bytes;
-    if (!r.ok()) {
+    const FeedItem& item = job.item;
+    PageRecord record{Validators{r.etag, r.last_modified}, job.entry};
+    if (r.not_modified()) {
+      // The entry changed but the page did not: remember the entry.
+      ++f.report.unchanged;
+      if (record.validators.empty()) record.validators = job.stored;
+      indexer_.set_metadata(i, page_key(job.id), encode_page_record(job.id, record));
+    } else if (!r.ok()) {
       fail_item(f, item.link, failure_message(r));
     } else if (!is_html_type(r.content_type)) {
       fail_item(f, item.link, "not an HTML page (" + r.content_type + ")");
@@ -378,9 +545,9 @@ class FetchRun {
       if (f.source->lang.empty() && !page.lang.empty()) a.lang = page.lang;
       if (!page.author.empty()) a.author = page.author;
       add_tags(a.tags, page.tags);
-      index(f, i, std::move(a), item.link);
+      index(f, i, std::move(a), item.link, std::make_pair(page_key(job.id), encode_page_record(job.id, record)));
     }
-    if (--f.pending_pages == 0) complete(i);
+    page_done(i);
   }
 
   Article article_from_item(FeedState& f, const FeedItem& item) {
@@ -408,14 +575,15 @@ class FetchRun {
   }
 
   // Checks the article here, as `xinwen-index add` does, and queues it.
-  void index(FeedState& f, std::size_t i, Article a, const std::string& origin) {
+  void index(FeedState& f, std::size_t i, Article a, const std::string& origin,
+             std::optional<std::pair<std::string, std::string>> metadata = {}) {
     std::vector<std::string> warnings;
     std::string error = normalize_article(a, &warnings);
     if (!error.empty()) {
       fail_item(f, origin, "rejected: " + error);
       return;
     }
-    indexer_.add(i, std::move(a));
+    indexer_.add(i, std::move(a), std::move(metadata));
   }
 
   void complete(std::size_t i) {
@@ -428,6 +596,16 @@ class FetchRun {
     const bool fetched = !f.report.status.empty() && f.report.status[0] == '2';
     if (fetched && f.report.ok() && f.fresh != f.stored)
       validators.emplace(validators_key(f.source->url), encode_validators(f.source->url, f.fresh));
+    // A stopped run says nothing about the feed.
+    if (f.report.status != "interrupted") {
+      const std::string key = failures_key(f.source->url);
+      if (!f.report.error.empty()) {
+        f.report.failing_runs = f.failures + 1;
+        indexer_.set_metadata(i, key, nlohmann::json{{"url", f.source->url}, {"runs", f.report.failing_runs}}.dump());
+      } else if (f.failures > 0) {
+        indexer_.set_metadata(i, key, "");  // deletes it
+      }
+    }
     indexer_.end_feed(i, std::move(f.report), std::move(validators));
   }
 
@@ -435,13 +613,18 @@ class FetchRun {
   IndexThread& indexer_;
   std::optional<Xapian::Database> snapshot_;  // the database as this run found it
   const bool allow_private_pages_;
+  const bool ignore_robots_;
+  const std::string user_agent_;
   std::vector<FeedState> feeds_;
-  std::unordered_set<std::string> seen_;  // page ids handled in this run
+  std::unordered_map<std::string, Robots> robots_;  // by robots.txt URL
+  std::unordered_set<std::string> seen_;            // page ids handled in this run
 };
 
 }  // namespace
 
 std::string validators_key(const std::string& url) { return std::string(kValidatorsPrefix) + hash_hex(url); }
+
+std::string failures_key(const std::string& url) { return std::string(kFailuresPrefix) + hash_hex(url); }
 
 FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>& sources, const FetchOptions& options,
                        const std::function<void(const FeedReport&)>& on_feed) {
@@ -458,7 +641,7 @@ FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>
 
   HttpClient client(options.http);
   IndexThread indexer(std::move(sink), on_feed);
-  FetchRun run(client, indexer, std::move(snapshot), sources, options.allow_private_pages);
+  FetchRun run(client, indexer, std::move(snapshot), sources, options);
   bool interrupted = false;
   run.start();
   client.run([&] {
@@ -471,6 +654,7 @@ FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>
   s.feeds = indexer.finish();
   for (const FeedReport& r : s.feeds) {
     if (!r.error.empty()) ++s.feeds_failed;
+    if (r.failing_runs > 0 && r.failing_runs >= options.failing_runs_alert) ++s.feeds_failing_long;
     s.added += r.added;
     s.replaced += r.replaced;
     s.unchanged += r.unchanged;

@@ -6,9 +6,12 @@
 #include <sys/socket.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
+#include <ctime>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <unordered_map>
 #include <vector>
@@ -63,7 +66,7 @@ struct Transfer {
   bool too_large = false;
   bool refused_address = false;  // public_only, and the address was not public
   // Headers of the latest response of the redirect chain.
-  std::string etag, last_modified, retry_after;
+  std::string etag, last_modified, retry_after, content_location;
   char error[CURL_ERROR_SIZE] = {};
 };
 
@@ -88,6 +91,7 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
     t->etag.clear();
     t->last_modified.clear();
     t->retry_after.clear();
+    t->content_location.clear();
     return n;
   }
   std::size_t colon = line.find(':');
@@ -100,6 +104,8 @@ extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
     t->last_modified = value;
   else if (name == "retry-after")
     t->retry_after = value;
+  else if (name == "content-location")
+    t->content_location = value;
   return n;
 }
 
@@ -293,9 +299,21 @@ struct HttpClient::Impl {
     active.emplace(e, std::move(t));
   }
 
+  // A Retry-After value: seconds, or an HTTP date (curl_getdate reads the
+  // three forms RFC 9110 allows). A date in the past means now.
+  static std::optional<milliseconds> retry_after(const std::string& value) {
+    if (value.empty()) return std::nullopt;
+    if (std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return milliseconds{std::stoll(value.substr(0, 9)) * 1000};
+    const time_t when = curl_getdate(value.c_str(), nullptr);
+    if (when < 0) return std::nullopt;
+    const auto delta = std::chrono::system_clock::from_time_t(when) - std::chrono::system_clock::now();
+    return std::max(milliseconds{0}, std::chrono::duration_cast<milliseconds>(delta));
+  }
+
   static bool retryable(const HttpResponse& r, CURLcode code) {
     switch (r.error) {
-      case HttpError::kStatus: return r.status >= 500;
+      case HttpError::kStatus: return r.status >= 500 || r.status == 429;  // 429: Too Many Requests
       case HttpError::kTimeout: return true;
       case HttpError::kConnect: return code == CURLE_COULDNT_CONNECT;
       case HttpError::kNetwork:
@@ -327,6 +345,7 @@ struct HttpClient::Impl {
     if (curl_easy_getinfo(e, CURLINFO_CONTENT_TYPE, &s) == CURLE_OK && s) r.content_type = s;
     r.etag = t->etag;
     r.last_modified = t->last_modified;
+    r.content_location = t->content_location;
 
     const std::string detail = t->error[0] ? std::string(t->error) : std::string(curl_easy_strerror(code));
     if (code == CURLE_OK) {
@@ -361,13 +380,14 @@ struct HttpClient::Impl {
       r.message = detail;
     }
 
+    // A 429 or 503 with Retry-After speaks for the whole host: nothing more
+    // starts there until then (up to max_retry_after), this retry included.
+    const std::optional<milliseconds> asked = retry_after(t->retry_after);
+    if (asked && (r.status == 429 || r.status == 503))
+      h.next_start = std::max(h.next_start, now + std::min(*asked, options.max_retry_after));
     if (retryable(r, code) && t->job.attempt < options.retries) {
       milliseconds wait = options.retry_delay * (1 << std::min(t->job.attempt, 16));
-      if (!t->retry_after.empty() &&
-          std::all_of(t->retry_after.begin(), t->retry_after.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-        milliseconds asked{std::stoll(t->retry_after.substr(0, 9)) * 1000};
-        if (asked <= options.max_retry_after) wait = std::max(wait, asked);
-      }
+      if (asked && *asked <= options.max_retry_after) wait = std::max(wait, *asked);
       Job job = std::move(t->job);
       ++job.attempt;
       job.not_before = now + wait;

@@ -7,6 +7,7 @@
 #include <xinwen/ascii.h>
 #include <xinwen/canonical.h>
 #include <xinwen/errors.h>
+#include <xinwen/fetch/dates.h>
 #include <xinwen/fetch/url.h>
 
 namespace xinwen {
@@ -17,6 +18,7 @@ struct Section {
   std::string lang;
   ContentMode content = ContentMode::kFeed;
   bool source_from_page = false;
+  std::string timezone;
   std::vector<std::pair<std::string, std::string>> urls;  // url, origin
   int line = 0;
 };
@@ -42,7 +44,7 @@ std::vector<FeedSource> parse_sources(std::string_view text, const std::string& 
       if (s.back() != ']') fail("a section line is [Source name]");
       std::string name(trim_ascii(clean_text(s.substr(1, s.size() - 2))));
       if (name.empty()) fail("the source name between [ and ] is empty");
-      sections.push_back(Section{name, {}, ContentMode::kFeed, false, {}, number});
+      sections.push_back(Section{name, {}, ContentMode::kFeed, false, {}, {}, number});
       continue;
     }
     std::size_t eq = s.find('=');
@@ -76,8 +78,12 @@ std::vector<FeedSource> parse_sources(std::string_view text, const std::string& 
         sec.source_from_page = false;
       else
         fail("source-from-page must be yes or no, not \"" + value + "\"");
+    } else if (key == "timezone") {
+      if (!is_known_timezone(value))
+        fail("timezone must be an IANA time zone name such as Asia/Shanghai, not \"" + value + "\"");
+      sec.timezone = value;
     } else {
-      fail("unknown key \"" + key + "\" (known: url, lang, content, source-from-page)");
+      fail("unknown key \"" + key + "\" (known: url, lang, content, source-from-page, timezone)");
     }
   }
   for (const Section& sec : sections) {
@@ -86,7 +92,7 @@ std::vector<FeedSource> parse_sources(std::string_view text, const std::string& 
       fail("[" + sec.name + "] has no url line");
     }
     for (const auto& [url, origin] : sec.urls)
-      out.push_back(FeedSource{url, sec.name, sec.lang, sec.content, sec.source_from_page, origin});
+      out.push_back(FeedSource{url, sec.name, sec.lang, sec.content, sec.source_from_page, origin, sec.timezone});
   }
   return out;
 }

@@ -34,11 +34,28 @@ std::string get_part(CURLU* u, CURLUPart part) {
   return lower_ascii(out);
 }
 
+// The scheme of ref if it starts with one (RFC 3986: a letter, then letters,
+// digits, "+", "-" or "."; then ":"), else "".
+std::string_view leading_scheme(std::string_view ref) {
+  if (ref.empty() || !is_ascii_alpha(ref[0])) return {};
+  for (std::size_t i = 1; i < ref.size(); ++i) {
+    const char c = ref[i];
+    if (c == ':') return ref.substr(0, i);
+    if (!is_ascii_alpha(c) && !is_ascii_digit(c) && c != '+' && c != '-' && c != '.') return {};
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string resolve_url(std::string_view base, std::string_view ref) {
   std::string r(trim_ascii(ref));
   if (r.empty() || r.find('\0') != std::string::npos) return {};
+  // An absolute URL whose scheme has no "//" (data:, javascript:, mailto:)
+  // is already resolved; curl's parser does not take it, and returning ""
+  // would lose the fact that the link is not a web one.
+  if (std::string_view scheme = leading_scheme(r); !scheme.empty() && r.compare(scheme.size() + 1, 2, "//") != 0)
+    return r;
   CurlUrl u = parse(base);
   if (!u) {
     u = parse(r);

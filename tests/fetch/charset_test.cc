@@ -99,3 +99,27 @@ TEST_CASE("content-type parameters", "[fetch][charset]") {
   CHECK(is_valid_utf8("中文"));
   CHECK_FALSE(is_valid_utf8("\xD6\xD0\xCE\xC4"));
 }
+
+TEST_CASE("UTF-16 and UTF-32 XML is recognised from its first bytes, with or without a BOM", "[fetch][charset]") {
+  const std::string utf8 =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>\u6e2f\u53e3 Wire</title></channel></rss>";
+  struct Case {
+    const char* charset;
+    std::string bom;
+  };
+  const Case cases[] = {
+      {"UTF-16LE", ""},
+      {"UTF-16BE", ""},
+      {"UTF-32LE", ""},
+      {"UTF-32BE", ""},
+      {"UTF-32LE", std::string("\xFF\xFE\0\0", 4)},  // not UTF-16LE's mark followed by a NUL
+      {"UTF-32BE", std::string("\0\0\xFE\xFF", 4)},
+      {"UTF-16LE", "\xFF\xFE"},
+  };
+  for (const Case& c : cases) {
+    INFO(c.charset << (c.bom.empty() ? " without a BOM" : " with a BOM"));
+    DecodedText d = decode_to_utf8(c.bom + encode(utf8, c.charset), "application/xml", MarkupKind::kXml);
+    CHECK(d.text == utf8);
+    CHECK(d.charset == c.charset);
+  }
+}

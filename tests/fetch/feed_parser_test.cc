@@ -2,6 +2,8 @@
 // must fail safely (malformed XML, an entity bomb, external entities).
 #include <xinwen/fetch/feed_parser.h>
 
+#include <xinwen/fetch/charset.h>
+
 #include <catch2/catch.hpp>
 
 #include "fetch/fixture_server.h"
@@ -131,4 +133,95 @@ TEST_CASE("external entities are neither loaded nor expanded", "[fetch][feed]") 
   REQUIRE(f.items.size() == 1);
   CHECK(f.items[0].text == "before middle after");
   CHECK(f.items[0].text.find("root:") == std::string::npos);
+}
+
+TEST_CASE("Atom base64 content is decoded, and binary content is left out", "[fetch][feed][conformance]") {
+  Feed f = parse_feed(fixture("atom-base64.xml"), kBase + "/static/atom-base64.xml");
+  REQUIRE(f.items.size() == 3);
+  CHECK(f.items[0].text == "Ferries resume after the storm.");          // type="application/octet-stream"
+  CHECK(f.items[1].text == "Rail freight to Europe grew by a third.");  // Atom 0.3 mode="base64"
+  CHECK(f.items[2].text == "A chart of port traffic.");                 // a PNG: the summary instead
+}
+
+TEST_CASE("an escaped tag inside an XHTML title stays as text", "[fetch][feed][conformance]") {
+  Feed f = parse_feed(fixture("atom-base64.xml"), kBase + "/static/atom-base64.xml");
+  REQUIRE(f.items.size() == 3);
+  CHECK(f.items[1].title == "Why the <blink> tag vanished");
+}
+
+TEST_CASE("RSS 2.0 in a default namespace is read", "[fetch][feed][conformance]") {
+  Feed f = parse_feed(fixture("rss-default-ns.xml"), kBase + "/static/rss-default-ns.xml");
+  CHECK(f.title == "Namespaced Wire");
+  REQUIRE(f.items.size() == 1);
+  CHECK(f.items[0].title == "Harbour pilots strike for a day");
+  CHECK(f.items[0].link == "http://ns.example/pilots");
+  CHECK(f.items[0].published == "2025-06-04T06:00:00Z");
+}
+
+TEST_CASE("items in an unknown namespace fail the feed instead of making it empty", "[fetch][feed][conformance]") {
+  CHECK_THROWS_WITH(parse_feed(fixture("rss-stray-ns.xml"), kBase + "/x.xml"),
+                    Catch::Contains("no items read") && Catch::Contains("http://stray.example/ns"));
+  // A feed that really has no items is still just empty.
+  CHECK(parse_feed("<rss version=\"2.0\"><channel><title>t</title></channel></rss>", kBase).items.empty());
+}
+
+TEST_CASE("dc:title, dc:description and dcterms dates are read", "[fetch][feed][conformance]") {
+  Feed f = parse_feed(fixture("rss-dc.xml"), kBase + "/news/rss-dc.xml");
+  CHECK(f.title == "Dublin Core Daily");
+  REQUIRE(f.items.size() == 2);
+  CHECK(f.items[0].title == "Lighthouse keepers return to the islands");
+  CHECK(f.items[0].text == "The last three lighthouses get their keepers back this summer.");
+  CHECK(f.items[0].published == "2025-06-05T06:00:00Z");  // dcterms:issued
+  CHECK(f.items[0].link == kBase + "/news/lighthouse.html");
+  CHECK(f.items[1].published == "2025-06-06T12:00:00Z");  // dcterms:modified
+}
+
+TEST_CASE("windows-1252 characters written as C1 controls are read as windows-1252", "[fetch][feed][conformance]") {
+  // Raw bytes in a feed declared ISO-8859-1, a reference in XML, and one in
+  // escaped HTML: all three are the right single quotation mark.
+  const std::string latin1 =
+      "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss version=\"2.0\"><channel><item>"
+      "<title>We don\x92t know</title><description>Caf\xE9 &#150; &amp;#147;open&amp;#148;</description>"
+      "<link>http://c1.example/a</link></item></channel></rss>";
+  DecodedText d = decode_to_utf8(latin1, "application/rss+xml", MarkupKind::kXml);
+  Feed f = parse_feed(d.text, kBase);
+  REQUIRE(f.items.size() == 1);
+  CHECK(f.items[0].title == "We don\u2019t know");
+  CHECK(f.items[0].text == "Caf\u00e9 \u2013 \u201copen\u201d");
+
+  // The same in UTF-8, as C1 code points and references.
+  Feed g = parse_feed(
+      "<rss version=\"2.0\"><channel><item><title>don\xC2\x92t &#x92; &#146;</title>"
+      "<link>http://c1.example/b</link></item></channel></rss>",
+      kBase);
+  REQUIRE(g.items.size() == 1);
+  CHECK(g.items[0].title == "don\u2019t \u2019 \u2019");
+}
+
+TEST_CASE("a feed nested deeper than the parser's limit fails instead of losing its item",
+          "[fetch][feed][conformance]") {
+  std::string doc = "<rss version=\"2.0\"><channel><item><title>Deep</title><link>http://deep.example/</link>";
+  doc.reserve(doc.size() + 100000 * 11);
+  for (int i = 0; i < 100000; ++i) doc += "<d>";
+  for (int i = 0; i < 100000; ++i) doc += "</d>";
+  doc += "</item></channel></rss>";
+  CHECK_THROWS_WITH(parse_feed(doc, kBase), Catch::Contains("depth"));
+}
+
+TEST_CASE("data: and javascript: item links are kept as written", "[fetch][feed][conformance]") {
+  Feed f = parse_feed(fixture("unsafe-links.xml"), kBase + "/static/unsafe-links.xml");
+  REQUIRE(f.items.size() == 2);
+  CHECK(f.items[0].link == "javascript:alert(document.cookie)");
+  CHECK(f.items[1].link == "data:text/html;base64,PGgxPkhlbGxvPC9oMT4=");
+}
+
+TEST_CASE("more than 20 unreadable dates: 20 named, then one line", "[fetch][feed][dates]") {
+  std::string doc = "<rss version=\"2.0\"><channel>";
+  for (int i = 0; i < 25; ++i)
+    doc += "<item><title>t" + std::to_string(i) + "</title><pubDate>someday " + std::to_string(i) + "</pubDate></item>";
+  doc += "</channel></rss>";
+  Feed f = parse_feed(doc, kBase);
+  REQUIRE(f.warnings.size() == 21);
+  CHECK(f.warnings[19] == "unreadable date \"someday 19\"");
+  CHECK(f.warnings[20] == "more unreadable dates, not named");
 }

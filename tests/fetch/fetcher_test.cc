@@ -43,7 +43,7 @@ FetchOptions quick() {
 
 FeedSource feed(const FixtureServer& s, const std::string& path, const std::string& name = "Wire",
                 ContentMode mode = ContentMode::kFeed, const std::string& lang = "") {
-  return FeedSource{s.url(path), name, lang, mode, false, "test"};
+  return FeedSource{s.url(path), name, lang, mode, false, "test", ""};
 }
 
 const FeedReport& report_for(const FetchSummary& s, const std::string& url) {
@@ -562,4 +562,153 @@ TEST_CASE("an article fetched and then added gets one id, and a zh-TW feed is zh
   SearchRequest req;
   req.query = "lang:zh-hant 高雄";
   CHECK(searcher.search(req).total == 1);
+}
+
+TEST_CASE("page mode: data: and javascript: links fail their items, and the feed is not a success",
+          "[fetch][run][conformance]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  FetchSummary s =
+      run_fetch(t / "db", {feed(server, "/static/unsafe-links.xml", "Script", ContentMode::kPage)}, quick());
+  const FeedReport& r = s.feeds.at(0);
+  CHECK(r.items == 2);
+  CHECK(r.failed == 2);
+  CHECK(r.added == 0);
+  CHECK_FALSE(s.ok());
+}
+
+TEST_CASE("relative links resolve against Content-Location", "[fetch][run][conformance]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  const std::string db = t / "db";
+  FetchSummary s = run_fetch(db, {feed(server, "/static/rss-dc.xml?cl=/archive/2025/feed.xml")}, quick());
+  CHECK(s.added == 2);
+  CHECK(find(db, server.url("/archive/2025/lighthouse.html")));
+  CHECK_FALSE(find(db, server.url("/static/lighthouse.html")));
+}
+
+TEST_CASE("page mode honours robots.txt, unless told to ignore it", "[fetch][run][robots]") {
+  FixtureServer server("--robots robots-pages.txt");
+  XINWEN_REQUIRE_SERVER(server);
+  const std::vector<FeedSource> sources = {feed(server, "/static/pages.xml", "Pages", ContentMode::kPage)};
+  TempDir t;
+  FetchSummary s = run_fetch(t / "db", sources, quick());
+  const FeedReport& r = s.feeds.at(0);
+  CHECK(r.status == "200");  // the feed itself is never checked
+  CHECK(r.added == 2);       // the two pages robots.txt allows
+  CHECK(r.failed == 4);
+  REQUIRE_FALSE(r.problems.empty());
+  CHECK(contains(r.problems[0], "robots.txt disallows"));
+  int robots_requests = 0, disallowed_requests = 0;
+  for (const auto& req : test::server_json(server, "/_requests")) {
+    const std::string path = req["path"];
+    robots_requests += path == "/robots.txt";
+    disallowed_requests += path.rfind("/charset/gbk/", 0) == 0;
+  }
+  CHECK(robots_requests == 1);  // once per host and run
+  CHECK(disallowed_requests == 0);
+
+  FetchOptions ignore = quick();
+  ignore.ignore_robots = true;
+  TempDir t2;
+  CHECK(run_fetch(t2 / "db", sources, ignore).added == 6);
+}
+
+TEST_CASE("a robots.txt that answers 503 stops its host's pages for this run", "[fetch][run][robots]") {
+  FixtureServer server("--robots 503");
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  FetchSummary s = run_fetch(t / "db", {feed(server, "/static/pages.xml", "Pages", ContentMode::kPage)}, quick());
+  const FeedReport& r = s.feeds.at(0);
+  CHECK(r.failed == 6);
+  CHECK(r.added == 0);
+  REQUIRE_FALSE(r.problems.empty());
+  CHECK(contains(r.problems[0], "robots.txt could not be read"));
+}
+
+namespace {
+
+std::string wire_with_dates(const std::string& first_date) {
+  return "<rss version=\"2.0\"><channel><title>W</title>"
+         "<item><title>One</title><link>{{BASE}}/etag/one.html</link><pubDate>" +
+         first_date +
+         "</pubDate></item>"
+         "<item><title>Two</title><link>{{BASE}}/etag/two.html</link>"
+         "<pubDate>Mon, 02 Jun 2025 08:00:00 GMT</pubDate></item>"
+         "</channel></rss>";
+}
+
+std::string news_page(const std::string& headline, const std::string& sentence) {
+  std::string body;
+  for (int k = 0; k < 4; ++k)
+    body += "<p>" + sentence + " Officials said the figures, published on Monday, were the highest on record.</p>";
+  return "<html><head><title>" + headline + "</title></head><body><article><h1>" + headline + "</h1>" + body +
+         "</article></body></html>";
+}
+
+}  // namespace
+
+TEST_CASE("page mode: a page is fetched again, conditionally, when its feed entry changes", "[fetch][run][polite]") {
+  TempDir root;
+  test::spit(root / "wire.xml", wire_with_dates("Mon, 02 Jun 2025 08:00:00 GMT"));
+  test::spit(root / "one.html", news_page("Harbour traffic rises", "Container traffic at the harbour rose again."));
+  test::spit(root / "two.html", news_page("Ferry fares fall", "Ferry fares fell for the third month in a row."));
+  FixtureServer server("--root " + test::sh_quote(root.path()));
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  const std::string db = t / "db";
+  const std::vector<FeedSource> sources = {feed(server, "/static/wire.xml", "Wire", ContentMode::kPage)};
+  auto page_requests = [&](const std::string& page) {
+    std::vector<std::string> validators;  // the If-None-Match of each request for the page
+    for (const auto& r : test::server_json(server, "/_requests"))
+      if (r["path"] == "/etag/" + page) validators.push_back(r["if_none_match"]);
+    return validators;
+  };
+
+  REQUIRE(run_fetch(db, sources, quick()).added == 2);
+  CHECK(run_fetch(db, sources, quick()).unchanged == 2);  // same entries: no page fetched
+  CHECK(page_requests("one.html").size() == 1);
+
+  // The entry's date changes, the page does not: a conditional GET, a 304.
+  test::spit(root / "wire.xml", wire_with_dates("Tue, 03 Jun 2025 09:00:00 GMT"));
+  FetchSummary third = run_fetch(db, sources, quick());
+  CHECK(third.unchanged == 2);
+  CHECK(third.replaced == 0);
+  std::vector<std::string> one = page_requests("one.html");
+  REQUIRE(one.size() == 2);
+  CHECK(one[0].empty());
+  CHECK_FALSE(one[1].empty());
+  CHECK(page_requests("two.html").size() == 1);
+
+  // The entry changes again and so does the page: it is read and replaced.
+  test::spit(root / "wire.xml", wire_with_dates("Wed, 04 Jun 2025 10:00:00 GMT"));
+  test::spit(root / "one.html", news_page("Harbour traffic rises again", "Container traffic rose for a fifth month."));
+  FetchSummary fourth = run_fetch(db, sources, quick());
+  CHECK(fourth.replaced == 1);
+  CHECK(fourth.unchanged == 1);
+  CHECK(find(db, server.url("/etag/one.html"))->title == "Harbour traffic rises again");
+}
+
+TEST_CASE("a feed that fails run after run is counted, and forgiven once it answers", "[fetch][run][polite]") {
+  TempDir root;
+  FixtureServer server("--root " + test::sh_quote(root.path()));
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  const std::string db = t / "db";
+  const std::vector<FeedSource> sources = {feed(server, "/static/gone.xml")};
+  for (std::size_t run = 1; run <= 3; ++run) {
+    FetchSummary s = run_fetch(db, sources, quick());
+    CHECK(s.feeds.at(0).status == "http-404");
+    CHECK(s.feeds.at(0).failing_runs == run);
+    CHECK(s.feeds_failing_long == (run >= 3 ? 1u : 0u));
+  }
+  test::spit(root / "gone.xml", "<rss version=\"2.0\"><channel><title>Back</title></channel></rss>");
+  FetchSummary back = run_fetch(db, sources, quick());
+  CHECK(back.feeds.at(0).failing_runs == 0);
+  CHECK(back.feeds_failing_long == 0);
+  CHECK(Xapian::Database(db).get_metadata(failures_key(server.url("/static/gone.xml"))).empty());
+  std::filesystem::remove(root / "gone.xml");
+  CHECK(run_fetch(db, sources, quick()).feeds.at(0).failing_runs == 1);  // counting starts again
 }

@@ -35,6 +35,7 @@ import sys
 import threading
 import time
 import zlib
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
@@ -44,8 +45,9 @@ LAST_MODIFIED = 'Sun, 01 Jun 2025 08:00:00 GMT'
 
 
 class State:
-    def __init__(self, root, bench_items, bench_latency):
+    def __init__(self, root, bench_items, bench_latency, robots=None):
         self.root = root
+        self.robots = robots
         self.bench_items = bench_items
         self.bench_latency = bench_latency
         self.lock = threading.Lock()
@@ -100,6 +102,8 @@ class Handler(BaseHTTPRequestHandler):
         if body is None:
             return self.send(404, b'not found\n', {'Content-Type': 'text/plain'})
         headers = {'Content-Type': self.content_type(name, query)}
+        if 'cl' in query:
+            headers['Content-Location'] = query['cl'][0]
         headers.update(extra or {})
         self.send(200, body, headers)
 
@@ -172,6 +176,28 @@ class Handler(BaseHTTPRequestHandler):
                 self.state.flaky[rest] = seen + 1
             if seen < fail:
                 return self.send(500, b'try again\n', {'Content-Type': 'text/plain', 'Retry-After': '0'})
+            to = urlsplit(query.get('to', ['/static/rss2.xml'])[0])
+            return self.route(to.path, parse_qs(to.query))
+        if head == 'robots.txt' and self.state.robots == '503':
+            return self.send(503, b'down\n', {'Content-Type': 'text/plain'})
+        if head == 'robots.txt' and self.state.robots:
+            return self.serve_file(self.state.robots, {'ct': ['text/plain']})
+        if head == 'busy':
+            # /busy/CODE/KEY?fail=N&after=S&form=seconds|date&to=PATH: the first N
+            # requests for KEY get CODE with Retry-After S (seconds, or an HTTP date
+            # S seconds ahead), later ones get PATH.
+            code = int(parts[1]) if len(parts) > 1 else 503
+            fail = int(query.get('fail', ['1'])[0])
+            after = int(query.get('after', ['1'])[0])
+            with self.state.lock:
+                seen = self.state.flaky.get('busy/' + rest, 0)
+                self.state.flaky['busy/' + rest] = seen + 1
+            if seen < fail:
+                if query.get('form', ['seconds'])[0] == 'date':
+                    value = formatdate(time.time() + after + 1, usegmt=True)
+                else:
+                    value = str(after)
+                return self.send(code, b'busy\n', {'Content-Type': 'text/plain', 'Retry-After': value})
             to = urlsplit(query.get('to', ['/static/rss2.xml'])[0])
             return self.route(to.path, parse_qs(to.query))
         if head == 'slow':
@@ -289,10 +315,11 @@ def main():
     ap.add_argument('--lifetime', type=float, default=300)
     ap.add_argument('--bench-items', type=int, default=500)
     ap.add_argument('--bench-latency-ms', type=int, default=0)
+    ap.add_argument('--robots', default=None, help='a fixture served as /robots.txt (else 404); "503" answers 503')
     args = ap.parse_args()
 
     server = Server(('127.0.0.1', args.port), Handler)
-    server.state = State(os.path.abspath(args.root), args.bench_items, args.bench_latency_ms)
+    server.state = State(os.path.abspath(args.root), args.bench_items, args.bench_latency_ms, args.robots)
     parent = os.getppid()
 
     def watchdog():

@@ -288,3 +288,46 @@ TEST_CASE("callbacks may queue more requests", "[fetch][http]") {
   client.run();
   CHECK(order == std::vector<std::string>{"first 200", "second 404"});
 }
+
+TEST_CASE("429 is retried after its Retry-After, other 4xx are not", "[fetch][http][polite]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpResponse r = get_one(quick(), server.url("/busy/429/a?after=0"));
+  CHECK(r.ok());
+  CHECK(r.attempts == 2);
+}
+
+namespace {
+
+// The order in which the server saw two requests to one host, the first of
+// which was answered `code` with a Retry-After of one second the first time.
+std::vector<std::string> order_after_busy(const FixtureServer& server, int code, const std::string& form) {
+  HttpOptions o = quick();
+  o.max_per_host = 1;  // the second request waits for the first's answer
+  HttpClient client(o);
+  const std::string busy = "/busy/" + std::to_string(code) + "/" + form + "?after=1&form=" + form;
+  int ok = 0;
+  client.get(HttpRequest{server.url(busy), "", "", ""}, [&](HttpResponse&& r) { ok += r.ok(); });
+  client.get(HttpRequest{server.url("/static/rss2.xml?second=" + form), "", "", ""},
+             [&](HttpResponse&& r) { ok += r.ok(); });
+  client.run();
+  CHECK(ok == 2);
+  std::vector<std::string> order;
+  for (const auto& req : test::server_json(server, "/_requests")) {
+    const std::string path = req["path"];
+    if (path.find(form) != std::string::npos) order.push_back(path.rfind("/busy/", 0) == 0 ? "busy" : "second");
+  }
+  return order;
+}
+
+}  // namespace
+
+TEST_CASE("Retry-After on a 503 or 429 holds the whole host, in seconds or as an HTTP date", "[fetch][http][polite]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  // Without the hold the second request would go while the first waits to
+  // retry: busy, second, busy.
+  const std::vector<std::string> held = {"busy", "busy", "second"};
+  CHECK(order_after_busy(server, 503, "seconds") == held);
+  CHECK(order_after_busy(server, 429, "date") == held);
+}

@@ -91,3 +91,14 @@ TEST_CASE("the shipped example sources file parses", "[fetch][sources]") {
   std::vector<FeedSource> s = parse_sources(text.str(), "sources.example");
   CHECK(s.size() >= 4);
 }
+
+TEST_CASE("a source's time zone is an IANA name", "[fetch][sources][dates]") {
+  std::vector<FeedSource> s = parse_sources(
+      "[Xinhua]\nurl = https://xh.example/feed\ntimezone = Asia/Shanghai\n[Wire]\nurl = https://w.example/feed\n",
+      "sources");
+  REQUIRE(s.size() == 2);
+  CHECK(s[0].timezone == "Asia/Shanghai");
+  CHECK(s[1].timezone.empty());
+  CHECK_THROWS_WITH(parse_sources("[X]\nurl = https://x.example/feed\ntimezone = Beijing\n", "sources"),
+                    Catch::Contains("sources:3") && Catch::Contains("IANA"));
+}

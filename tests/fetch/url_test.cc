@@ -28,3 +28,13 @@ TEST_CASE("only absolute http and https URLs count as web URLs", "[fetch][url]")
   CHECK(url_scheme(resolve_url("http://a.example/", "file:///etc/passwd")) == "file");
   CHECK(url_host("https://News.Example:8443/a") == "news.example");
 }
+
+TEST_CASE("links with a scheme but no // are returned as written, not lost", "[fetch][url]") {
+  CHECK(resolve_url("http://a.example/feed", "javascript:alert(1)") == "javascript:alert(1)");
+  CHECK(resolve_url("http://a.example/feed", " data:text/html,<b>x</b> ") == "data:text/html,<b>x</b>");
+  CHECK(resolve_url("http://a.example/feed", "mailto:desk@a.example") == "mailto:desk@a.example");
+  CHECK_FALSE(is_web_url(resolve_url("http://a.example/feed", "javascript:alert(1)")));
+  // Relative references that merely contain a colon still resolve.
+  CHECK(resolve_url("http://a.example/news/feed", "item:1") == "item:1");
+  CHECK(resolve_url("http://a.example/news/feed", "./item:1") == "http://a.example/news/item:1");
+}

@@ -22,6 +22,7 @@ struct FeedItem {
   std::string title;      // plain text
   std::string text;       // plain text of the fullest content the feed gives
   std::string published;  // "YYYY-MM-DDTHH:MM:SSZ", or "" if absent or unreadable
+  std::string updated;    // the same for Atom updated, JSON Feed date_modified, dcterms:modified
   std::string author;
   std::string lang;  // the item's own language, if the feed gives one
   std::vector<std::string> tags;
@@ -42,8 +43,17 @@ class FeedError : public EnvironmentError {
   using EnvironmentError::EnvironmentError;
 };
 
+// What the sources file says about a feed, for reading its dates.
+struct FeedOptions {
+  std::string lang;      // the source's language; "" = what the feed says
+  std::string timezone;  // IANA name for dates without a zone; "" = UTC
+};
+
 // Parses a feed. base_url is where it was fetched from, for relative links.
 // Throws FeedError.
+Feed parse_feed(std::string_view utf8, const std::string& base_url, const FeedOptions& options);
+
+// The same with default options.
 Feed parse_feed(std::string_view utf8, const std::string& base_url);
 
 const char* feed_format_name(FeedFormat format);

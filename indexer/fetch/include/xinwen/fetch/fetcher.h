@@ -37,6 +37,14 @@ struct FetchOptions {
   // page or a cloud metadata service. Feed URLs themselves, which the
   // operator chose, may always be private.
   bool allow_private_pages = false;
+  // Fetch item pages even where the site's robots.txt disallows them (for
+  // sites the operator owns). Off by default: pages are checked against the
+  // robots.txt of their host, read once per run; feeds never are.
+  bool ignore_robots = false;
+  // A feed that has failed this many runs in a row (this one included) is
+  // counted in FetchSummary::feeds_failing_long. The count of each feed is
+  // kept in the database metadata ("xinwen.fetch.failures:" + hash of URL).
+  std::size_t failing_runs_alert = 3;
   // Polled while the job runs; true stops it. What is complete is committed.
   std::function<bool()> should_stop;
 };
@@ -55,6 +63,7 @@ struct FeedReport {
   std::size_t bytes = 0;                                           // received for the feed and its pages
   std::chrono::milliseconds elapsed{0};
   std::vector<std::string> problems;  // "URL: what", one per failed item or warning
+  std::size_t failing_runs = 0;       // runs in a row the feed has failed, this one included; 0 if it did not fail
 
   bool ok() const { return error.empty() && failed == 0; }
 };
@@ -62,6 +71,7 @@ struct FeedReport {
 struct FetchSummary {
   std::vector<FeedReport> feeds;  // in the order they completed
   std::size_t feeds_failed = 0;
+  std::size_t feeds_failing_long = 0;  // failed FetchOptions::failing_runs_alert runs in a row or more
   std::size_t added = 0, replaced = 0, unchanged = 0, failed = 0;  // items
   std::size_t bytes = 0;
   std::chrono::milliseconds elapsed{0};
@@ -82,5 +92,9 @@ FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>
 
 // The metadata key under which the validators of url are kept.
 std::string validators_key(const std::string& url);
+
+// The metadata key under which the number of runs in a row the feed at url
+// has failed is kept.
+std::string failures_key(const std::string& url);
 
 }  // namespace xinwen

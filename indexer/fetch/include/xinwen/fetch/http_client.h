@@ -65,8 +65,9 @@ struct HttpResponse {
   HttpError error = HttpError::kNone;
   std::string message;  // what went wrong, for people
   std::string content_type, etag, last_modified;
-  std::string body;       // decoded (gzip and deflate undone); empty on error
-  std::size_t bytes = 0;  // body bytes received, also when aborted
+  std::string content_location;  // the Content-Location header as sent (maybe relative), "" if none
+  std::string body;              // decoded (gzip and deflate undone); empty on error
+  std::size_t bytes = 0;         // body bytes received, also when aborted
   int attempts = 0;
   std::chrono::milliseconds elapsed{0};  // first start to completion, waits included
 
