@@ -67,9 +67,12 @@ std::string yaml_text(const YAML::Node& n) {
 
 // Splits the bytes fill() hands over into JSON Lines records. fill(buf, cap)
 // returns how many bytes it put in buf, 0 at the end. A line longer than
-// max_bytes is dropped as it streams by: only its length is kept.
-template <typename Fill>
-void split_json_lines(Fill&& fill, const std::string& name, const RecordSink& sink, std::size_t max_bytes) {
+// max_bytes is dropped as it streams by: only its length is kept. A last
+// line without a newline is a record, unless cut_short() says reading was
+// interrupted: then it is the unread rest's beginning and is dropped.
+template <typename Fill, typename CutShort>
+void split_json_lines(Fill&& fill, const std::string& name, const RecordSink& sink, std::size_t max_bytes,
+                      CutShort&& cut_short) {
   std::vector<char> buf(std::size_t{64} << 10);
   std::string line;
   std::size_t lineno = 0, line_bytes = 0;
@@ -120,7 +123,7 @@ void split_json_lines(Fill&& fill, const std::string& name, const RecordSink& si
       p = nl + 1;
     }
   }
-  if (line_bytes > 0) {
+  if (line_bytes > 0 && !cut_short()) {
     ++line_bytes;  // counted as if it ended with a newline
     emit();
   }
@@ -140,6 +143,7 @@ class FdInput {
   std::size_t operator()(char* buf, std::size_t cap) {
     for (;;) {
       if (!draining_ && stop_ && stop_()) {
+        interrupted_ = true;
         if (!pipe_) return 0;
         draining_ = true;
       }
@@ -162,6 +166,7 @@ class FdInput {
   }
 
   const std::string& error() const { return error_; }
+  bool interrupted() const { return interrupted_; }
 
  private:
   static constexpr int kPollMillis = 200;
@@ -174,14 +179,14 @@ class FdInput {
 
   int fd_;
   const std::function<bool()>& stop_;
-  bool pipe_ = false, draining_ = false;
+  bool pipe_ = false, draining_ = false, interrupted_ = false;
   std::size_t drained_ = 0;
   std::string error_;
 };
 
 void read_json_lines_fd(int fd, const std::string& name, const RecordSink& sink, const ReadOptions& options) {
   FdInput input(fd, options.stop);
-  split_json_lines(input, name, sink, options.max_record_bytes);
+  split_json_lines(input, name, sink, options.max_record_bytes, [&] { return input.interrupted(); });
   if (!input.error().empty()) sink(Record{name, ArticleOutcome{std::nullopt, input.error(), {}}, 0});
 }
 
@@ -318,7 +323,7 @@ void read_json_lines(std::istream& in, const std::string& name, const RecordSink
     }
     return n;
   };
-  split_json_lines(fill, name, sink, max_record_bytes);
+  split_json_lines(fill, name, sink, max_record_bytes, [] { return false; });
 }
 
 std::string strip_markdown(std::string_view markdown) {
