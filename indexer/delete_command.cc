@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include <xinwen/ascii.h>
 #include <xinwen/errors.h>
 #include <xinwen/writer.h>
 #include "commands.h"
@@ -24,7 +25,7 @@ int run_delete(const DeleteArgs& args) {
       ++removed;
     } else {
       ++missing;
-      std::fprintf(stderr, "xinwen-index: no article with id %s\n", id.c_str());
+      std::fprintf(stderr, "xinwen-index: no article with id %s\n", escape_controls(id).c_str());
     }
   }
   indexer.finish();

@@ -1,5 +1,10 @@
 #include <xinwen/readers.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmark.h>
 #include <yaml-cpp/yaml.h>
 
@@ -60,14 +65,143 @@ std::string yaml_text(const YAML::Node& n) {
   return {};
 }
 
-void read_one_file(const fs::path& p, Format format, const std::string& name, const RecordSink& sink) {
+// Splits the bytes fill() hands over into JSON Lines records. fill(buf, cap)
+// returns how many bytes it put in buf, 0 at the end. A line longer than
+// max_bytes is dropped as it streams by: only its length is kept. A last
+// line without a newline is a record, unless cut_short() says reading was
+// interrupted: then it is the unread rest's beginning and is dropped.
+template <typename Fill, typename CutShort>
+void split_json_lines(Fill&& fill, const std::string& name, const RecordSink& sink, std::size_t max_bytes,
+                      CutShort&& cut_short) {
+  std::vector<char> buf(std::size_t{64} << 10);
+  std::string line;
+  std::size_t lineno = 0, line_bytes = 0;
+  bool too_long = false;
+  auto emit = [&] {
+    ++lineno;
+    Record r;
+    r.origin = name + ":" + std::to_string(lineno);
+    r.bytes = line_bytes;
+    if (too_long) {
+      r.outcome.error = "record of " + std::to_string(line_bytes - 1) + " bytes is longer than --max-record-bytes (" +
+                        std::to_string(max_bytes) + ")";
+    } else {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.find_first_not_of(" \t") == std::string::npos) {
+        line.clear(), line_bytes = 0;
+        return;
+      }
+      try {
+        r.outcome = article_from_json(line);
+      } catch (const std::exception& e) {
+        // Whatever one record raises is that record's fault alone.
+        r.outcome = ArticleOutcome{std::nullopt, std::string("cannot read record: ") + e.what(), {}};
+      }
+    }
+    line.clear();
+    line_bytes = 0;
+    too_long = false;
+    sink(std::move(r));
+  };
+  for (;;) {
+    const std::size_t n = fill(buf.data(), buf.size());
+    if (n == 0) break;
+    const char* p = buf.data();
+    const char* const end = p + n;
+    while (p < end) {
+      const auto* nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
+      const std::size_t len = static_cast<std::size_t>((nl ? nl : end) - p);
+      line_bytes += len;
+      if (!too_long && line.size() + len > max_bytes) {
+        too_long = true;
+        std::string().swap(line);
+      }
+      if (!too_long) line.append(p, len);
+      if (!nl) break;
+      ++line_bytes;
+      emit();
+      p = nl + 1;
+    }
+  }
+  if (line_bytes > 0 && !cut_short()) {
+    ++line_bytes;  // counted as if it ended with a newline
+    emit();
+  }
+}
+
+// Bytes from a file descriptor, for split_json_lines. A pipe, FIFO or
+// terminal is polled so that a stop request ends a wait for input; what the
+// pipe already holds is still read (up to kDrainLimit), so nothing written
+// before the request is lost. A regular file stops at once.
+class FdInput {
+ public:
+  FdInput(int fd, const std::function<bool()>& stop) : fd_(fd), stop_(stop) {
+    struct stat st {};
+    pipe_ = ::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode);
+  }
+
+  std::size_t operator()(char* buf, std::size_t cap) {
+    for (;;) {
+      if (!draining_ && stop_ && stop_()) {
+        interrupted_ = true;
+        if (!pipe_) return 0;
+        draining_ = true;
+      }
+      if (draining_ && drained_ >= kDrainLimit) return 0;
+      pollfd p{fd_, POLLIN, 0};
+      const int ready = ::poll(&p, 1, draining_ ? 0 : kPollMillis);
+      if (ready < 0 && errno != EINTR) return fail();
+      if (ready <= 0) {
+        if (draining_) return 0;
+        continue;
+      }
+      const ssize_t n = ::read(fd_, buf, cap);
+      if (n < 0) {
+        if (errno == EINTR || errno == EAGAIN) continue;
+        return fail();
+      }
+      if (draining_) drained_ += static_cast<std::size_t>(n);
+      return static_cast<std::size_t>(n);
+    }
+  }
+
+  const std::string& error() const { return error_; }
+  bool interrupted() const { return interrupted_; }
+
+ private:
+  static constexpr int kPollMillis = 200;
+  static constexpr std::size_t kDrainLimit = std::size_t{4} << 20;
+
+  std::size_t fail() {
+    error_ = std::string("read error: ") + std::strerror(errno);
+    return 0;
+  }
+
+  int fd_;
+  const std::function<bool()>& stop_;
+  bool pipe_ = false, draining_ = false, interrupted_ = false;
+  std::size_t drained_ = 0;
+  std::string error_;
+};
+
+void read_json_lines_fd(int fd, const std::string& name, const RecordSink& sink, const ReadOptions& options) {
+  FdInput input(fd, options.stop);
+  split_json_lines(input, name, sink, options.max_record_bytes, [&] { return input.interrupted(); });
+  if (!input.error().empty()) sink(Record{name, ArticleOutcome{std::nullopt, input.error(), {}}, 0});
+}
+
+void read_one_file(const fs::path& p, Format format, const std::string& name, const RecordSink& sink,
+                   const ReadOptions& options) {
   if (format == Format::kJsonLines) {
-    std::ifstream in(p, std::ios::binary);
-    if (!in) {
+    // Non-blocking, so that opening a FIFO with no writer yet does not wait
+    // beyond the reach of a stop request; FdInput polls before each read.
+    int fd = ::open(p.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0) {
       sink(Record{name, ArticleOutcome{std::nullopt, std::string("cannot read file: ") + std::strerror(errno), {}}, 0});
       return;
     }
-    read_json_lines(in, name, sink);
+    read_json_lines_fd(fd, name, sink, options);
+    ::close(fd);
     return;
   }
   std::string text, error;
@@ -78,26 +212,82 @@ void read_one_file(const fs::path& p, Format format, const std::string& name, co
   Record r;
   r.origin = name;
   r.bytes = text.size();
-  r.outcome = format == Format::kMarkdown ? article_from_markdown(text, name) : article_from_plain_text(text, name);
+  try {
+    r.outcome = format == Format::kMarkdown ? article_from_markdown(text, name) : article_from_plain_text(text, name);
+  } catch (const std::exception& e) {
+    r.outcome = ArticleOutcome{std::nullopt, std::string("cannot read file: ") + e.what(), {}};
+  }
   sink(std::move(r));
 }
 
-// The files of a folder that read_paths reads, in the order it reads them;
-// ec is set if the walk stopped early.
-std::vector<fs::path> files_in_folder(const fs::path& folder, std::error_code& ec) {
-  std::vector<fs::path> files;
+// What a folder holds for read_paths: the files it reads, in the order it
+// reads them, and the paths it reports instead of reading.
+struct FolderEntry {
+  fs::path path;
+  std::string problem;   // empty: read it
+  bool warning = false;  // the problem is a warning (skipped), not a rejection
+};
+
+// True if path (canonical) is root (canonical) or inside it.
+bool inside(const fs::path& root, const fs::path& path) {
+  auto r = root.begin(), p = path.begin();
+  for (; r != root.end(); ++r, ++p)
+    if (p == path.end() || *r != *p) return false;
+  return true;
+}
+
+const char* special_kind(const fs::file_status& st) {
+  if (fs::is_fifo(st)) return "a FIFO";
+  if (fs::is_character_file(st) || fs::is_block_file(st)) return "a device";
+  if (fs::is_socket(st)) return "a socket";
+  return nullptr;
+}
+
+// The entries of a folder, sorted by path; ec is set if the walk stopped
+// early. Symlinked folders are not descended; a file symlink is read only if
+// it stays inside the folder (or options.follow_symlinks); a symlink loop is
+// a warning; a FIFO, device or socket with a name xinwen reads is rejected
+// unread (reading one could block forever or never end).
+std::vector<FolderEntry> walk_folder(const fs::path& folder, const ReadOptions& options, std::error_code& ec) {
+  std::vector<FolderEntry> out;
+  std::error_code e;
+  fs::path root = fs::canonical(folder, e);
+  if (e) root = fs::absolute(folder, e);
   for (auto it = fs::recursive_directory_iterator(folder, fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (it->is_regular_file() && format_of(it->path()) != Format::kUnknown && it->path().filename().string()[0] != '.')
-      files.push_back(it->path());
+    const fs::path& p = it->path();
+    const bool readable_name = format_of(p) != Format::kUnknown && p.filename().string()[0] != '.';
+    fs::file_status st = it->symlink_status(e);
+    if (e) continue;
+    if (fs::is_symlink(st)) {
+      const fs::path target = fs::canonical(p, e);
+      if (e == std::errc::too_many_symbolic_link_levels) {
+        out.push_back({p, "symbolic link loop; skipped", true});
+        continue;
+      }
+      if (e || !readable_name) continue;  // a broken link, or a name xinwen does not read
+      st = fs::status(target, e);
+      if (e || fs::is_directory(st)) continue;
+      if (!options.follow_symlinks && !inside(root, target)) {
+        out.push_back(
+            {p, "symbolic link to a file outside " + folder.string() + "; not followed (--follow-symlinks)", true});
+        continue;
+      }
+    }
+    if (!readable_name || fs::is_directory(st)) continue;
+    if (fs::is_regular_file(st)) {
+      out.push_back({p, {}, false});
+    } else if (const char* kind = special_kind(st)) {
+      out.push_back({p, std::string("not a regular file (") + kind + "); not read", false});
+    }
   }
-  std::sort(files.begin(), files.end());
-  return files;
+  std::sort(out.begin(), out.end(), [](const FolderEntry& a, const FolderEntry& b) { return a.path < b.path; });
+  return out;
 }
 
 }  // namespace
 
-std::optional<std::uint64_t> input_size(const std::vector<std::string>& paths) {
+std::optional<std::uint64_t> input_size(const std::vector<std::string>& paths, const ReadOptions& options) {
   std::uint64_t total = 0;
   for (const std::string& arg : paths) {
     if (arg == "-") return std::nullopt;
@@ -105,8 +295,9 @@ std::optional<std::uint64_t> input_size(const std::vector<std::string>& paths) {
     auto status = fs::status(arg, ec);
     if (ec || !fs::exists(status)) continue;  // read_paths rejects it without reading
     if (fs::is_directory(status)) {
-      for (const fs::path& f : files_in_folder(arg, ec)) {
-        std::uintmax_t size = fs::file_size(f, ec);
+      for (const FolderEntry& f : walk_folder(arg, options, ec)) {
+        if (!f.problem.empty()) continue;
+        std::uintmax_t size = fs::file_size(f.path, ec);
         if (!ec) total += size;
       }
     } else if (fs::is_regular_file(status)) {
@@ -119,20 +310,20 @@ std::optional<std::uint64_t> input_size(const std::vector<std::string>& paths) {
   return total;
 }
 
-void read_json_lines(std::istream& in, const std::string& name, const RecordSink& sink) {
-  std::string line;
-  std::size_t lineno = 0;
-  while (std::getline(in, line)) {
-    ++lineno;
-    std::size_t bytes = line.size() + 1;
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    Record r;
-    r.origin = name + ":" + std::to_string(lineno);
-    r.bytes = bytes;
-    r.outcome = article_from_json(line);
-    sink(std::move(r));
-  }
+void read_json_lines(std::istream& in, const std::string& name, const RecordSink& sink, std::size_t max_record_bytes) {
+  // Up to the end of the current line at most, so that a record is handled
+  // as soon as its line is complete.
+  auto fill = [&](char* buf, std::size_t cap) -> std::size_t {
+    in.get(buf, static_cast<std::streamsize>(cap - 1), '\n');
+    auto n = static_cast<std::size_t>(in.gcount());
+    if (in.fail() && !in.bad() && !in.eof()) in.clear();  // an empty line: get() took nothing
+    if (in && in.peek() == '\n') {
+      in.ignore();
+      buf[n++] = '\n';
+    }
+    return n;
+  };
+  split_json_lines(fill, name, sink, max_record_bytes, [] { return false; });
 }
 
 std::string strip_markdown(std::string_view markdown) {
@@ -261,10 +452,12 @@ ArticleOutcome article_from_plain_text(std::string_view text, const std::string&
   return out;
 }
 
-void read_paths(const std::vector<std::string>& paths, const RecordSink& sink) {
+void read_paths(const std::vector<std::string>& paths, const RecordSink& sink, const ReadOptions& options) {
+  auto stopped = [&] { return options.stop && options.stop(); };
   for (const std::string& arg : paths) {
+    if (stopped()) return;
     if (arg == "-") {
-      read_json_lines(std::cin, "<stdin>", sink);
+      read_json_lines_fd(STDIN_FILENO, "<stdin>", sink, options);
       continue;
     }
     fs::path p(arg);
@@ -275,9 +468,22 @@ void read_paths(const std::vector<std::string>& paths, const RecordSink& sink) {
       continue;
     }
     if (fs::is_directory(status)) {
-      std::vector<fs::path> files = files_in_folder(p, ec);
+      std::vector<FolderEntry> entries = walk_folder(p, options, ec);
       if (ec) sink(Record{arg, ArticleOutcome{std::nullopt, "cannot read folder: " + ec.message(), {}}, 0});
-      for (const fs::path& f : files) read_one_file(f, format_of(f), f.string(), sink);
+      for (const FolderEntry& f : entries) {
+        if (stopped()) return;
+        if (f.problem.empty()) {
+          read_one_file(f.path, format_of(f.path), f.path.string(), sink, options);
+        } else if (f.warning) {
+          Record r;
+          r.origin = f.path.string();
+          r.outcome.warnings.push_back(f.problem);
+          r.skipped = true;
+          sink(std::move(r));
+        } else {
+          sink(Record{f.path.string(), ArticleOutcome{std::nullopt, f.problem, {}}, 0});
+        }
+      }
       continue;
     }
     Format format = format_of(p);
@@ -285,7 +491,7 @@ void read_paths(const std::vector<std::string>& paths, const RecordSink& sink) {
       sink(Record{arg, ArticleOutcome{std::nullopt, "unsupported file type (expected .jsonl, .md or .txt)", {}}, 0});
       continue;
     }
-    read_one_file(p, format, arg, sink);
+    read_one_file(p, format, arg, sink, options);
   }
 }
 

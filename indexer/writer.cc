@@ -7,7 +7,8 @@
 #include <algorithm>
 #include <bit>
 #include <cerrno>
-
+#include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <exception>
 #include <filesystem>
@@ -295,26 +296,51 @@ void ParallelLoader::finish() {
   if (impl_->shard_paths.size() == 1) return;
 
   const std::string merged = impl_->path + ".merge";
-  const std::string old = impl_->path + ".old";
-  fs::remove_all(merged);
-  fs::remove_all(old);
-  try {
-    Xapian::Database all;
-    for (const std::string& p : impl_->shard_paths) all.add_database(Xapian::Database(p));
-    all.compact(merged, Xapian::DBCOMPACT_MULTIPASS);
-  } catch (const Xapian::Error& e) {
-    throw EnvironmentError("merging shards of " + impl_->path + " failed: " + e.get_msg());
+  {
+    // Holding the write lock through the merge keeps another run from
+    // writing into shard 0, or from clearing the shards as leftovers.
+    Xapian::WritableDatabase lock = open_writable(impl_->path);
+    fs::remove_all(merged);
+    try {
+      Xapian::Database all;
+      for (const std::string& p : impl_->shard_paths) all.add_database(Xapian::Database(p));
+      all.compact(merged, Xapian::DBCOMPACT_MULTIPASS);
+    } catch (const Xapian::Error& e) {
+      throw EnvironmentError("merging shards of " + impl_->path + " failed: " + describe_xapian_error(e));
+    }
+    try {
+      join_stories_across_shards(merged);
+    } catch (const Xapian::Error& e) {
+      throw EnvironmentError("joining the stories of " + impl_->path + "'s shards failed: " + describe_xapian_error(e));
+    }
+    sync_database_files(merged);
   }
-  try {
-    join_stories_across_shards(merged);
-  } catch (const Xapian::Error& e) {
-    throw EnvironmentError("joining the stories of " + impl_->path + "'s shards failed: " + e.get_msg());
-  }
-  sync_database_files(merged);
-  fs::rename(impl_->path, old);
-  fs::rename(merged, impl_->path);
-  fs::remove_all(old);
+  swap_in_database(merged, impl_->path);
+  fs::remove_all(merged);  // shard 0, swapped out
   for (std::size_t k = 1; k < impl_->shard_paths.size(); ++k) fs::remove_all(impl_->shard_paths[k]);
+}
+
+void swap_in_database(const std::string& fresh, const std::string& path) {
+  namespace fs = std::filesystem;
+  // One exchange: path names a whole database at every moment, and a kill
+  // just after it leaves the old one at fresh for the next run to clear.
+  if (::renameat2(AT_FDCWD, fresh.c_str(), AT_FDCWD, path.c_str(), RENAME_EXCHANGE) != 0) {
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+      throw EnvironmentError("cannot swap the merged database into " + path + ": " + std::strerror(errno));
+    // A file system without exchange: two renames, with a moment between
+    // them when path is missing.
+    const std::string old = path + ".merge-old";
+    fs::remove_all(old);
+    fs::rename(path, old);
+    fs::rename(fresh, path);
+    fs::rename(old, fresh);
+  }
+  const fs::path parent = fs::path(path).parent_path();
+  int fd = ::open(parent.empty() ? "." : parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    ::fsync(fd);
+    ::close(fd);
+  }
 }
 
 }  // namespace xinwen

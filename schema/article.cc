@@ -206,7 +206,9 @@ ArticleOutcome article_from_json(std::string_view json_text) {
   json value;
   try {
     value = json::parse(json_text.begin(), json_text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {
+    // A syntax error, or a number out of range (1e400, even in a field
+    // xinwen ignores): either way the record, not the run, is at fault.
     ArticleOutcome out;
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] "; keep the message.

@@ -57,7 +57,7 @@ void create_if_missing(std::string path) {
     db.commit();
   } catch (const Xapian::Error& e) {
     fs::remove_all(fresh, ec);
-    throw EnvironmentError("cannot create database " + path + ": " + e.get_msg());
+    throw EnvironmentError("cannot create database " + path + ": " + describe_xapian_error(e));
   }
   fs::rename(fresh, path, ec);
   if (ec) fs::remove_all(fresh, ec);  // someone else made path meanwhile: theirs stands
@@ -71,11 +71,24 @@ Xapian::WritableDatabase open_writable(const std::string& path, int flags) {
     Xapian::WritableDatabase db(path, Xapian::DB_CREATE_OR_OPEN | flags);
     check_schema_version(db);
     return db;
-  } catch (const Xapian::DatabaseLockError&) {
-    throw EnvironmentError("database " + path + " is locked by another writer");
+  } catch (const Xapian::DatabaseLockError& e) {
+    // Xapian reports every failure to take the lock this way; only "already
+    // locked" means another writer.
+    if (e.get_msg().find("already locked") != std::string::npos)
+      throw EnvironmentError("database " + path + " is locked by another writer");
+    if (::access(path.c_str(), W_OK) != 0 && errno == EROFS)
+      throw EnvironmentError("database " + path + " is on a read-only file system; it can be searched, not written");
+    throw EnvironmentError("cannot lock database " + path + " for writing: " + describe_xapian_error(e));
   } catch (const Xapian::Error& e) {
-    throw EnvironmentError("cannot open database " + path + " for writing: " + e.get_msg());
+    throw EnvironmentError("cannot open database " + path + " for writing: " + describe_xapian_error(e));
   }
+}
+
+std::string describe_xapian_error(const Xapian::Error& e) {
+  std::string out = e.get_msg();
+  const char* reason = e.get_error_string();
+  if (reason && *reason && out.find(reason) == std::string::npos) out += std::string(" (") + reason + ")";
+  return out;
 }
 
 void sync_database_files(const std::string& path) {

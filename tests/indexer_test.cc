@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include <xinwen/ascii.h>
 #include <xinwen/load.h>
 #include <xinwen/schema.h>
 #include <xinwen/search.h>
@@ -279,7 +280,7 @@ TEST_CASE("Loader: parallel for a new folder, one writer with a note otherwise",
     LoadCounters counters;
     Loader fresh(t / "fresh", 2, {}, &counters);
     CHECK(fresh.parallel());
-    CHECK(fresh.note().empty());
+    CHECK(fresh.notes().empty());
     fresh.add(a);
     fresh.finish();
     CHECK(counters.added == 1);
@@ -288,7 +289,7 @@ TEST_CASE("Loader: parallel for a new folder, one writer with a note otherwise",
     LoadCounters counters;
     Loader full(t / "fresh", 2, {}, &counters);
     CHECK_FALSE(full.parallel());
-    CHECK(full.note().find("already has articles; adding with one writer") != std::string::npos);
+    CHECK(join(full.notes(), " ").find("already has articles; adding with one writer") != std::string::npos);
     full.add(a);
     full.finish();
     CHECK(counters.unchanged == 1);
@@ -298,7 +299,7 @@ TEST_CASE("Loader: parallel for a new folder, one writer with a note otherwise",
     LoadCounters counters;
     Loader single(t / "single", 1, {}, &counters);
     CHECK_FALSE(single.parallel());
-    CHECK(single.note().empty());
+    CHECK(single.notes().empty());
   }
   // A stub file naming an empty database: the shards and their merge need a folder.
   spit(t / "stub", "auto empty\n");
@@ -306,7 +307,7 @@ TEST_CASE("Loader: parallel for a new folder, one writer with a note otherwise",
   LoadCounters counters;
   Loader stub(t / "stub", 2, {}, &counters);
   CHECK_FALSE(stub.parallel());
-  CHECK(stub.note().find("stub") != std::string::npos);
+  CHECK(join(stub.notes(), " ").find("stub") != std::string::npos);
 }
 
 TEST_CASE("xinwen-index --help lists every subcommand, fetch included", "[indexer][cli]") {

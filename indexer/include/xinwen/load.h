@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <xinwen/article.h>
 #include <xinwen/writer.h>
@@ -33,15 +34,23 @@ class Loader {
 
   bool parallel() const { return parallel_ != nullptr; }
 
-  // Why jobs > 1 was not honoured, as one sentence for the user ("PATH already
-  // has articles; adding with one writer ..."); "" when it was, or jobs <= 1.
-  const std::string& note() const { return note_; }
+  // What the user should know before the run, one sentence each: leftovers
+  // of an interrupted parallel load that were removed, and why jobs > 1 was
+  // not honoured ("PATH already has articles; adding with one writer ...").
+  // Empty when there is nothing to say.
+  const std::vector<std::string>& notes() const { return notes_; }
 
  private:
   std::unique_ptr<Indexer> indexer_;
   std::unique_ptr<ParallelLoader> parallel_;
   LoadCounters* counters_;
-  std::string note_;
+  std::vector<std::string> notes_;
 };
+
+// Removes PATH.shardN, PATH.merge and PATH.merge-old folders that a killed parallel
+// load left beside the database at path (none of them was ever published),
+// and returns their names. Call it only while holding the database's write
+// lock, so that no running load is using them.
+std::vector<std::string> remove_parallel_leftovers(const std::string& path);
 
 }  // namespace xinwen

@@ -91,9 +91,17 @@ struct LoadCounters {
 // Bulk load into a new or empty database with several writer threads: each
 // thread analyzes and writes its own shard (articles are routed by id, so a
 // repeated id still replaces), then the shards are merged with Xapian's
-// compactor and swapped in. Shard 0 is the database itself, so a killed load
-// leaves it usable at its last commit. submit() and finish() are called from
+// compactor and swapped in (swap_in_database). Shard 0 is the database
+// itself, so a killed load leaves it usable at its last commit; the next run's
+// Loader clears the unpublished shards (remove_parallel_leftovers). submit() and finish() are called from
 // one thread. Loader (xinwen/load.h) decides when a load can use it.
+// Puts the database folder at fresh in the place of the one at path in one
+// step (renameat2 RENAME_EXCHANGE): a reader or a kill never finds path
+// missing. The old database ends at fresh. On a file system without the
+// exchange, two renames do the same with a moment between them. Throws
+// EnvironmentError.
+void swap_in_database(const std::string& fresh, const std::string& path);
+
 class ParallelLoader {
  public:
   ParallelLoader(const std::string& path, unsigned jobs, IndexerOptions options, LoadCounters* counters);

@@ -47,6 +47,40 @@ std::string join(const Range& parts, std::string_view sep) {
   return out;
 }
 
+// s fit to quote in a message on a terminal or in a log: the C0 controls, DEL
+// and the UTF-8 encoded C1 controls (U+0080-U+009F, which some terminals
+// obey as escape sequences) become \n, \r, \t or \xHH / \u00HH, so that
+// input text cannot move the cursor, rewrite earlier lines or forge a log
+// line. Every other byte, UTF-8 text included, is kept.
+inline std::string escape_controls(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      out += "\\x";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else if (c == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(s[i + 1]) <= 0x9f) {
+      const auto c1 = static_cast<unsigned char>(s[++i]);
+      out += "\\u00";
+      out += kHex[c1 >> 4];
+      out += kHex[c1 & 15];
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 // True if a and b are equal, ASCII letters compared without case.
 constexpr bool iequals_ascii(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;

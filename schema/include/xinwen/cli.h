@@ -11,6 +11,8 @@
 #include <exception>
 #include <string>
 
+#include <xinwen/ascii.h>
+#include <xinwen/db.h>
 #include <xinwen/errors.h>
 
 namespace xinwen {
@@ -18,7 +20,8 @@ namespace xinwen {
 // Parses argv into app, then calls run() and returns its status. --help
 // prints and exits 0; a parse error prints CLI11's message and exits
 // kExitUsage, as does any Error, Xapian::Error or other exception that run()
-// lets through, each reported as "PROGRAM: message" on stderr.
+// lets through, each reported as "PROGRAM: message" on stderr with the
+// control characters of the message escaped (they may come from input).
 template <typename Run>
 int run_main(CLI::App& app, int argc, char** argv, Run&& run) {
   const std::string program = app.get_name();
@@ -30,11 +33,12 @@ int run_main(CLI::App& app, int argc, char** argv, Run&& run) {
   try {
     return run();
   } catch (const Error& e) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), escape_controls(e.what()).c_str());
   } catch (const Xapian::Error& e) {
-    std::fprintf(stderr, "%s: database error: %s\n", program.c_str(), e.get_msg().c_str());
+    std::fprintf(stderr, "%s: database error: %s\n", program.c_str(),
+                 escape_controls(describe_xapian_error(e)).c_str());
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "%s: %s\n", program.c_str(), e.what());
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), escape_controls(e.what()).c_str());
   }
   return kExitUsage;
 }

@@ -24,6 +24,10 @@ Xapian::Database open_readable(const std::string& path);
 // schema. flags may add Xapian::DB_NO_SYNC. Throws EnvironmentError.
 Xapian::WritableDatabase open_writable(const std::string& path, int flags = 0);
 
+// A Xapian error as one line: its message, and the system's reason when it
+// carries one ("Error writing block 90 (No space left on device)").
+std::string describe_xapian_error(const Xapian::Error& e);
+
 // fsyncs every file of a database folder, and the folder.
 void sync_database_files(const std::string& path);
 
