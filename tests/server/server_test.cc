@@ -614,6 +614,14 @@ TEST_CASE("limits: query length, page size, wildcard expansion, body and headers
     CHECK(raw_status(raw(s.port(),
                          "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")) == 200);
   }
+  SECTION("two Content-Length headers get 400") {
+    CHECK(raw_status(raw(s.port(),
+                         "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n"
+                         "Connection: close\r\n\r\n")) == 400);
+    CHECK(raw_status(raw(s.port(),
+                         "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 5\r\n"
+                         "Connection: close\r\n\r\n")) == 400);
+  }
   SECTION("too many or too large headers get 431, an overlong line 4xx") {
     std::string many = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
     for (int i = 0; i < 80; ++i) many += "X-Filler-" + std::to_string(i) + ": y\r\n";
@@ -937,4 +945,30 @@ TEST_CASE("the answer cache keeps recency_halflife and now apart", "[server]") {
   CHECK(plain == json::parse(out));
   CHECK(plain != fresh);
   CHECK(later != fresh);
+}
+
+// In this program for its helpers: the batch command's input is as untrusted
+// as the API's.
+TEST_CASE("batch refuses a limit or offset that is not a whole number in range, per line", "[cli]") {
+  TempDir dir;
+  const std::string input = dir / "queries.jsonl";
+  std::ofstream(input) << "{\"q\": \"nvidia\", \"limit\": 1e30}\n"
+                       << "{\"q\": \"nvidia\", \"limit\": -1}\n"
+                       << "{\"q\": \"nvidia\", \"limit\": 2.5}\n"
+                       << "{\"q\": \"nvidia\", \"offset\": -1e300}\n"
+                       << "{\"q\": \"nvidia\", \"limit\": 2}\n";
+  auto [rc, out] = run(search_bin() + " batch --db " + quote(sample_db()) + " --no-expand <" + quote(input));
+  REQUIRE(rc == 0);
+  std::istringstream lines(out);
+  std::vector<json> answers;
+  for (std::string line; std::getline(lines, line);) answers.push_back(json::parse(line));
+  REQUIRE(answers.size() == 5);
+  for (int i = 0; i < 3; ++i) {
+    INFO(answers[static_cast<std::size_t>(i)].dump());
+    CHECK(answers[static_cast<std::size_t>(i)].value("error", "").find("limit must be a whole number") !=
+          std::string::npos);
+  }
+  CHECK(answers[3].value("error", "").find("offset must be a whole number") != std::string::npos);
+  CHECK(!answers[4].contains("error"));
+  CHECK(answers[4]["ids"].size() == 2);
 }
