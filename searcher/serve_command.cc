@@ -61,6 +61,9 @@ Mode add_serve_command(CLI::App& app) {
   sub->add_option("--max-wildcard", o->max_wildcard, "Terms one word* may expand to")->check(CLI::Range(1, 100000));
   sub->add_option("--facet-sample", o->facet_sample, "Matches the facet counts look at")
       ->check(CLI::Range(1, 100000000));
+  sub->add_option("--search-time-limit", o->search_time_limit,
+                  "Seconds one search may take; past it the answer is 503 (0: no limit)")
+      ->check(CLI::Range(0.0, 3600.0));
   sub->add_option("--max-body-bytes", o->max_body_bytes, "Largest request body")->check(CLI::Range(0, 1 << 20));
   sub->add_option("--reopen-interval", o->reopen_interval, "Seconds between checks for a new commit (0: every request)")
       ->check(CLI::Range(0.0, 86400.0));

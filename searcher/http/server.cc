@@ -131,6 +131,7 @@ struct HttpServer::Impl {
     searcher_options.limits.max_wildcard = opt.max_wildcard;
     searcher_options.max_limit = opt.max_page_size;
     searcher_options.facet_sample = opt.facet_sample;
+    searcher_options.time_limit = opt.search_time_limit;
     searcher_options.lexicon = opt.lexicon;
     if (!opt.static_dir.empty()) {
       std::error_code ec;
@@ -207,6 +208,9 @@ struct HttpServer::Impl {
       body();
     } catch (const UsageError& e) {
       send_error(res, 400, e.what());
+    } catch (const SearchTimeout&) {
+      res.set_header("Retry-After", "1");
+      send_error(res, 503, "the search took longer than the server allows; try a narrower query");
     } catch (const EnvironmentError& e) {
       unavailable(res, e.what());
     } catch (const Xapian::DatabaseError& e) {

@@ -782,6 +782,19 @@ TEST_CASE("connections from one client address are capped", "[server]") {
   for (int fd : idle) close(fd);
 }
 
+TEST_CASE("a search past its time limit gets 503, not an unbounded wait", "[server]") {
+  ServerOptions o = options_for(sample_db());
+  o.search_time_limit = 1e-9;  // passed by the time the matcher sees a document
+  o.cache_entries = 0;
+  Running s(o);
+  Reply r = get(s.port(), "/api/search?q=nvidia");
+  CHECK(r.status == 503);
+  CHECK(r.header("Retry-After") == "1");
+  CHECK(r.j()["error"].get<std::string>().find("longer than the server allows") != std::string::npos);
+  // Nothing to match: nothing to stop.
+  CHECK(get(s.port(), "/api/search?q=zzzyzzyva").status == 200);
+}
+
 TEST_CASE("queries during commits all succeed", "[server][concurrency]") {
   TempDir dir;
   const std::string db = dir / "db";

@@ -47,6 +47,7 @@ struct ServerOptions {
   std::size_t max_suggestions = 10;      // n of /api/suggest
   unsigned max_wildcard = 100;           // terms one word* may expand to
   unsigned facet_sample = 20000;         // matches the facet counts look at
+  double search_time_limit = 3;          // seconds one search may take; past it 503 (0: no limit)
   std::size_t max_body_bytes = 1024;     // request bodies (the API takes none)
   std::size_t max_headers = 64;          // header fields in one request
   std::size_t max_header_bytes = 16384;  // their total size
