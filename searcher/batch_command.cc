@@ -1,6 +1,8 @@
 // xinwen-search batch --db DIR: JSON Lines queries on standard input, one
 // JSON line out per query, for the benchmark (scripts/bench_lib/engines.py).
 #include <chrono>
+#include <cmath>
+#include <cstdint>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -26,6 +28,26 @@ bool flag_field(const nlohmann::json& in, const char* name, bool fallback) {
   throw UsageError(std::string(name) + " must be true, false, 1 or 0");
 }
 
+// A count of a query line (limit, offset): a whole number from 0 to max. The
+// range is checked on the JSON number before any conversion, since a double
+// such as 1e30 or -1 converted to an unsigned integer is undefined.
+std::size_t count_field(const nlohmann::json& in, const char* name, std::size_t fallback, std::size_t max) {
+  if (!in.contains(name)) return fallback;
+  const nlohmann::json& v = in[name];
+  if (v.is_number_unsigned() && v.get<std::uint64_t>() <= max) return static_cast<std::size_t>(v.get<std::uint64_t>());
+  if (v.is_number_integer() && v.get<std::int64_t>() >= 0 && static_cast<std::uint64_t>(v.get<std::int64_t>()) <= max)
+    return static_cast<std::size_t>(v.get<std::int64_t>());
+  if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (std::isfinite(d) && d >= 0 && d <= static_cast<double>(max) && d == std::floor(d))
+      return static_cast<std::size_t>(d);
+  }
+  throw UsageError(std::string(name) + " must be a whole number from 0 to " + std::to_string(max));
+}
+
+// Bounds of limit and offset; the searcher checks its own page limit too.
+constexpr std::size_t kMaxBatchCount = 1000000;
+
 int run_batch(const BatchCommand& c) {
   using nlohmann::json;
   SearcherOptions options;
@@ -40,8 +62,8 @@ int run_batch(const BatchCommand& c) {
       json in = json::parse(line);
       SearchRequest req = c.defaults;
       req.query = in.value("q", "");
-      req.limit = in.value("limit", c.defaults.limit);
-      req.offset = in.value("offset", c.defaults.offset);
+      req.limit = count_field(in, "limit", c.defaults.limit, kMaxBatchCount);
+      req.offset = count_field(in, "offset", c.defaults.offset, kMaxBatchCount);
       req.sort = parse_sort(in.value("sort", sort_name(c.defaults.sort)));
       req.from = in.value("from", "");
       req.to = in.value("to", "");

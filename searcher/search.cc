@@ -143,9 +143,27 @@ std::string did_you_mean(const Xapian::Database& db, QueryBuilder& builder, cons
   return m.get_matches_lower_bound() > total ? fixed : std::string();
 }
 
+// Stops a match at a deadline: Enquire::set_time_limit only shortens the
+// check_at_least phase, so the matcher asks this decider, which looks at the
+// clock at the first document and every 64th and throws SearchTimeout once it has passed.
+class DeadlineDecider final : public Xapian::MatchDecider {
+ public:
+  explicit DeadlineDecider(std::chrono::steady_clock::time_point deadline) : deadline_(deadline) {}
+  bool operator()(const Xapian::Document&) const override {
+    if (calls_++ % 64 == 0 && std::chrono::steady_clock::now() >= deadline_)
+      throw SearchTimeout("the search took longer than its time limit");
+    return true;
+  }
+
+ private:
+  std::chrono::steady_clock::time_point deadline_;
+  mutable unsigned calls_ = 0;
+};
+
 }  // namespace
 
 SearchResponse Searcher::search_once(const SearchRequest& req) {
+  const auto started = std::chrono::steady_clock::now();
   if (req.limit > options_.max_limit)
     throw UsageError("limit " + std::to_string(req.limit) + " is over the maximum of " +
                      std::to_string(options_.max_limit));
@@ -207,9 +225,14 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   }
   enquire.set_query(ranked);
   if (req.collapse) enquire.set_collapse_key(kSlotStory);
+  const bool timed = options_.time_limit > 0;
+  const auto deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                      std::chrono::duration<double>(options_.time_limit));
+  const DeadlineDecider decider(deadline);
+  if (timed) enquire.set_time_limit(options_.time_limit);
   Xapian::MSet mset =
       enquire.get_mset(static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
-                       static_cast<Xapian::doccount>(req.offset + req.limit));
+                       static_cast<Xapian::doccount>(req.offset + req.limit), nullptr, timed ? &decider : nullptr);
   out.total = mset.get_matches_estimated();
   for (auto it = mset.begin(); it != mset.end(); ++it) {
     Xapian::Document doc = it.get_document();
@@ -238,33 +261,46 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     out.hits.push_back(std::move(h));
   }
 
-  if (req.spelling && req.like.empty()) out.did_you_mean = did_you_mean(db_, builder_, req.query, out.total, filtered);
-
-  if (req.facets) {
-    Xapian::Enquire fe(db_);
-    fe.set_query(full);
-    fe.set_weighting_scheme(Xapian::BoolWeight());
-    std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
-    for (const FacetSpec& spec : facet_specs()) {
-      if (!spec.term_prefix.empty()) {
-        spies.push_back(nullptr);
-        continue;
-      }
-      spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(spec.slot));
-      fe.add_matchspy(spies.back().get());
-    }
-    fe.get_mset(0, 0, options_.facet_sample);
-    for (std::size_t i = 0; i < spies.size(); ++i) {
-      const FacetSpec& spec = facet_specs()[i];
-      Facet facet{spec.name, spies[i]
-                                 ? facet_counts(*spies[i], spec.max)
-                                 : term_facet_counts(db_, full, spec.term_prefix, spec.max, options_.facet_sample)};
-      if (spec.newest_first)
-        std::sort(facet.counts.begin(), facet.counts.end(),
-                  [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
-      out.facets.push_back(std::move(facet));
-    }
+  const auto out_of_time = [&] { return timed && std::chrono::steady_clock::now() >= deadline; };
+  if (req.spelling && req.like.empty()) {
+    if (out_of_time())
+      out.partial = true;
+    else
+      out.did_you_mean = did_you_mean(db_, builder_, req.query, out.total, filtered);
   }
+
+  if (req.facets && out_of_time()) {
+    out.partial = true;
+  } else if (req.facets)
+    try {
+      Xapian::Enquire fe(db_);
+      fe.set_query(full);
+      fe.set_weighting_scheme(Xapian::BoolWeight());
+      std::vector<std::unique_ptr<Xapian::ValueCountMatchSpy>> spies;
+      for (const FacetSpec& spec : facet_specs()) {
+        if (!spec.term_prefix.empty()) {
+          spies.push_back(nullptr);
+          continue;
+        }
+        spies.push_back(std::make_unique<Xapian::ValueCountMatchSpy>(spec.slot));
+        fe.add_matchspy(spies.back().get());
+      }
+      if (timed) fe.set_time_limit(std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count());
+      fe.get_mset(0, 0, options_.facet_sample, nullptr, timed ? &decider : nullptr);
+      for (std::size_t i = 0; i < spies.size(); ++i) {
+        const FacetSpec& spec = facet_specs()[i];
+        Facet facet{spec.name, spies[i]
+                                   ? facet_counts(*spies[i], spec.max)
+                                   : term_facet_counts(db_, full, spec.term_prefix, spec.max, options_.facet_sample)};
+        if (spec.newest_first)
+          std::sort(facet.counts.begin(), facet.counts.end(),
+                    [](const FacetCount& a, const FacetCount& b) { return a.value > b.value; });
+        out.facets.push_back(std::move(facet));
+      }
+    } catch (const SearchTimeout&) {
+      out.facets.clear();
+      out.partial = true;
+    }
   return out;
 }
 
@@ -356,6 +392,7 @@ nlohmann::json to_json(const SearchResponse& r) {
   if (!r.did_you_mean.empty()) out["did_you_mean"] = r.did_you_mean;
   if (!r.like.empty()) out["like"] = r.like;
   if (!r.expansions.empty()) out["expansions"] = expansions_json(r.expansions);
+  if (r.partial) out["partial"] = true;
   if (!r.facets.empty()) {
     json facets = json::object();
     for (const Facet& f : r.facets) {

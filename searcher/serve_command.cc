@@ -61,10 +61,22 @@ Mode add_serve_command(CLI::App& app) {
   sub->add_option("--max-wildcard", o->max_wildcard, "Terms one word* may expand to")->check(CLI::Range(1, 100000));
   sub->add_option("--facet-sample", o->facet_sample, "Matches the facet counts look at")
       ->check(CLI::Range(1, 100000000));
+  sub->add_option("--search-time-limit", o->search_time_limit,
+                  "Seconds one search may take; past it the answer is 503 (0: no limit)")
+      ->check(CLI::Range(0.0, 3600.0));
   sub->add_option("--max-body-bytes", o->max_body_bytes, "Largest request body")->check(CLI::Range(0, 1 << 20));
   sub->add_option("--reopen-interval", o->reopen_interval, "Seconds between checks for a new commit (0: every request)")
       ->check(CLI::Range(0.0, 86400.0));
-  sub->add_option("--read-timeout", o->read_timeout, "Seconds to receive a request")->check(CLI::Range(1, 300));
+  sub->add_option("--header-timeout", o->header_timeout,
+                  "Seconds for a request's line and headers to arrive, in all (else 408)")
+      ->check(CLI::Range(0.1, 300.0));
+  sub->add_option("--max-connections", o->max_connections, "Open connections; more get 503")
+      ->check(CLI::Range(1, 100000));
+  sub->add_option("--max-client-connections", o->max_client_connections,
+                  "Open connections from one client address; more get 503 (0: no cap; use 0 behind a proxy)")
+      ->check(CLI::Range(0, 100000));
+  sub->add_option("--read-timeout", o->read_timeout, "Seconds for each receive of a request body")
+      ->check(CLI::Range(1, 300));
   sub->add_option("--keep-alive-timeout", o->keep_alive_timeout, "Seconds an idle connection is kept")
       ->check(CLI::Range(0, 300));
   sub->add_flag("--access-log", o->access_log, "Log each request (address, method, path, status) to stderr");

@@ -8,6 +8,24 @@ using nlohmann::json;
 
 std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
 
+httplib::Headers security_headers() {
+  return {{"X-Content-Type-Options", "nosniff"},
+          {"Content-Security-Policy", kContentSecurityPolicy},
+          {"Referrer-Policy", "no-referrer"},
+          {"X-Frame-Options", "DENY"}};
+}
+
+std::string raw_error_response(int status, const std::string& message) {
+  std::string body = dump(json{{"error", message}, {"status", status}});
+  std::string out = "HTTP/1.1 " + std::to_string(status) + " " + status_reason(status) + "\r\n";
+  for (const auto& [k, v] : security_headers()) out += k + ": " + v + "\r\n";
+  if (status == 503) out += "Retry-After: 1\r\n";
+  out += "Cache-Control: no-store\r\nConnection: close\r\nContent-Type: ";
+  out += kJsonType;
+  out += "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
+  return out;
+}
+
 bool is_api_path(const std::string& path) { return path.rfind("/api/", 0) == 0 || path == "/healthz"; }
 
 void send_json(httplib::Response& res, int status, const json& body) {
@@ -48,6 +66,7 @@ std::string status_reason(int status) {
     case 400: return "bad request";
     case 404: return "not found";
     case 405: return "method not allowed";
+    case 408: return "request timeout";
     case 413: return "request body too large";
     case 414: return "request line too long";
     case 416: return "range not satisfiable";

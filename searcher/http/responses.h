@@ -17,6 +17,13 @@ inline constexpr const char* kContentSecurityPolicy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
+// The headers every response carries.
+httplib::Headers security_headers();
+
+// A whole HTTP/1.1 answer, as bytes, for a connection closed before its
+// request could be parsed: a JSON error and "Connection: close".
+std::string raw_error_response(int status, const std::string& message);
+
 // Compact JSON; invalid UTF-8 becomes U+FFFD instead of throwing.
 std::string dump(const nlohmann::json& j);
 

@@ -37,6 +37,12 @@ httplib::Server::HandlerResponse screen_request(const ServerOptions& opt, const 
     error_and_close(res, 400, "requests take no body");
     return R::Handled;
   }
+  // Two lengths are an ambiguity a proxy in front may resolve otherwise
+  // (request smuggling): refuse them.
+  if (req.get_header_value_count("Content-Length") > 1) {
+    error_and_close(res, 400, "more than one Content-Length header");
+    return R::Handled;
+  }
   if (req.has_header("Content-Length")) {
     std::string length = req.get_header_value("Content-Length");
     bool digits = !length.empty() && length.size() <= 18 && length.find_first_not_of("0123456789") == std::string::npos;

@@ -1,6 +1,7 @@
 // xinwen-search serve: the JSON API and the search page over HTTP, on
 // cpp-httplib. See server.h for the design and searcher/API.md for the API.
-// The parts live beside this file: worker_pool (threads and the 503 rule),
+// The parts live beside this file: connection_gate (where connections wait
+// for their request, and the caps on them), worker_pool (threads and the 503 rule),
 // answer_cache, screening (what every request passes first), params (the
 // API's parameters), static_files, responses and log.
 #include <xinwen/http/server.h>
@@ -25,6 +26,7 @@
 #include <xinwen/search.h>
 
 #include "answer_cache.h"
+#include "connection_gate.h"
 #include "log.h"
 #include "params.h"
 #include "responses.h"
@@ -38,10 +40,84 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 namespace fs = std::filesystem;
 
+namespace {
+
+// cpp-httplib's server with its accepted sockets sent to a connection gate
+// instead of straight to a worker, and a worker answering one request at a
+// time from what the gate has read.
+class GatedServer final : public httplib::Server {
+ public:
+  std::function<void(int)> on_accept;
+
+  // Answers one request on c; true if the connection may carry another.
+  bool answer_one(Connection& c, int read_timeout, int write_timeout, bool last) {
+    ConnectionStream stream(c, read_timeout, write_timeout);
+    bool closed = false;
+    const bool ok = process_request(stream, last, closed, nullptr);
+    ++c.requests;
+    return ok && !closed && !last;
+  }
+
+ private:
+  // Called by cpp-httplib's accepting thread, through the task queue below.
+  bool process_and_close_socket(socket_t sock) override {
+    on_accept(sock);
+    return true;
+  }
+};
+
+// The task queue cpp-httplib makes for each run: it passes every accepted
+// socket on to the gate at once, and the gate passes each connection whose
+// request has arrived on to the worker pool.
+class Front final : public httplib::TaskQueue {
+ public:
+  Front(const ServerOptions& opt, GatedServer& http, std::function<void(Worker&)> warm_up)
+      : opt_(opt),
+        http_(http),
+        pool_(opt.threads, opt.queue, std::move(warm_up)),
+        gate_(limits(opt), ready(), refuse()) {}
+
+  void enqueue(std::function<void()> fn) override { fn(); }
+  void shutdown() override {
+    gate_.stop();
+    pool_.shutdown();
+  }
+  ConnectionGate& gate() { return gate_; }
+
+ private:
+  static GateLimits limits(const ServerOptions& opt) {
+    GateLimits l;
+    l.header_timeout = opt.header_timeout;
+    l.keep_alive_timeout = opt.keep_alive_timeout;
+    l.max_connections = opt.max_connections;
+    l.max_per_client = opt.max_client_connections;
+    l.max_head_bytes = opt.max_header_bytes + 16384;  // plus the request line
+    return l;
+  }
+  void serve(const std::shared_ptr<Connection>& c) {
+    const bool last = c->requests + 1 >= opt_.keep_alive_requests || c->refuse || refusing_connection();
+    if (http_.answer_one(*c, opt_.read_timeout, opt_.write_timeout, last)) gate_.resume(c);
+  }
+  ConnectionGate::Dispatch ready() {
+    return [this](std::shared_ptr<Connection> c) { pool_.enqueue([this, c] { serve(c); }); };
+  }
+  ConnectionGate::Dispatch refuse() {
+    return [this](std::shared_ptr<Connection> c) { pool_.refuse([this, c] { serve(c); }); };
+  }
+
+  const ServerOptions& opt_;
+  GatedServer& http_;
+  WorkerPool pool_;
+  ConnectionGate gate_;
+};
+
+}  // namespace
+
 struct HttpServer::Impl {
   ServerOptions opt;
   SearcherOptions searcher_options;
-  httplib::Server http;
+  GatedServer http;
+  std::atomic<Front*> front{nullptr};
   fs::path static_root;  // canonical; empty when there is no page
   bool bound = false;
   std::mutex run_mutex;  // guards the two flags below
@@ -55,6 +131,7 @@ struct HttpServer::Impl {
     searcher_options.limits.max_wildcard = opt.max_wildcard;
     searcher_options.max_limit = opt.max_page_size;
     searcher_options.facet_sample = opt.facet_sample;
+    searcher_options.time_limit = opt.search_time_limit;
     searcher_options.lexicon = opt.lexicon;
     if (!opt.static_dir.empty()) {
       std::error_code ec;
@@ -131,6 +208,9 @@ struct HttpServer::Impl {
       body();
     } catch (const UsageError& e) {
       send_error(res, 400, e.what());
+    } catch (const SearchTimeout&) {
+      res.set_header("Retry-After", "1");
+      send_error(res, 503, "the search took longer than the server allows; try a narrower query");
     } catch (const EnvironmentError& e) {
       unavailable(res, e.what());
     } catch (const Xapian::DatabaseError& e) {
@@ -190,7 +270,7 @@ struct HttpServer::Impl {
 
   void configure() {
     http.new_task_queue = [this] {
-      return new WorkerPool(opt.threads, opt.queue, [this](Worker& w) {
+      Front* f = new Front(opt, http, [this](Worker& w) {
         // Open the reader before the first request; a failure is reported
         // when a request needs it.
         try {
@@ -198,17 +278,17 @@ struct HttpServer::Impl {
         } catch (...) {
         }
       });
+      front = f;
+      return f;
     };
+    http.on_accept = [this](int sock) { front.load()->gate().admit(sock); };
     http.set_read_timeout(opt.read_timeout, 0);
     http.set_write_timeout(opt.write_timeout, 0);
     http.set_keep_alive_timeout(opt.keep_alive_timeout);
     http.set_keep_alive_max_count(opt.keep_alive_requests);
     http.set_payload_max_length(opt.max_body_bytes);
     http.set_tcp_nodelay(true);
-    http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
-                              {"Content-Security-Policy", kContentSecurityPolicy},
-                              {"Referrer-Policy", "no-referrer"},
-                              {"X-Frame-Options", "DENY"}});
+    http.set_default_headers(security_headers());
 
     http.set_pre_routing_handler(
         [this](const httplib::Request& req, httplib::Response& res) { return screen_request(opt, req, res); });

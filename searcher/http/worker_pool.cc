@@ -54,6 +54,10 @@ void WorkerPool::enqueue(std::function<void()> fn) {
     if (jobs_.try_push(fn)) return;
     --outstanding_;
   }
+  refuse(std::move(fn));
+}
+
+void WorkerPool::refuse(std::function<void()> fn) {
   if (!rejects_.try_push(fn)) run_refusing(fn);
 }
 

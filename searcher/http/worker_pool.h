@@ -1,9 +1,9 @@
-// The server's worker threads. cpp-httplib hands every accepted connection to
-// a TaskQueue; this one runs them on a fixed set of threads, each of which
-// owns a Worker (one Xapian reader per thread). When every worker is busy and
+// The server's worker threads. The connection gate hands every connection
+// whose request has arrived to this TaskQueue, which runs them on a fixed set
+// of threads, each of which owns a Worker (one Xapian reader per thread). When every worker is busy and
 // `queue` connections already wait, a new connection is handed to a separate
 // thread that answers it 503 instead of letting it wait. Used by server.cc;
-// enqueue() and shutdown() are called by cpp-httplib's accepting thread.
+// enqueue() and refuse() are called by the gate's thread, shutdown() once.
 #pragma once
 
 #include <httplib.h>
@@ -47,6 +47,9 @@ class WorkerPool final : public httplib::TaskQueue {
   ~WorkerPool() override;
 
   void enqueue(std::function<void()> fn) override;
+  // Runs fn as a refused connection (refusing_connection() true), on the
+  // refusal thread or, when its backlog is full, on the calling thread.
+  void refuse(std::function<void()> fn);
   void shutdown() override;
 
  private:

@@ -614,6 +614,14 @@ TEST_CASE("limits: query length, page size, wildcard expansion, body and headers
     CHECK(raw_status(raw(s.port(),
                          "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")) == 200);
   }
+  SECTION("two Content-Length headers get 400") {
+    CHECK(raw_status(raw(s.port(),
+                         "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 0\r\n"
+                         "Connection: close\r\n\r\n")) == 400);
+    CHECK(raw_status(raw(s.port(),
+                         "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nContent-Length: 5\r\n"
+                         "Connection: close\r\n\r\n")) == 400);
+  }
   SECTION("too many or too large headers get 431, an overlong line 4xx") {
     std::string many = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
     for (int i = 0; i < 80; ++i) many += "X-Filler-" + std::to_string(i) + ": y\r\n";
@@ -630,58 +638,205 @@ TEST_CASE("limits: query length, page size, wildcard expansion, body and headers
   }
 }
 
-TEST_CASE("beyond the workers and the queue, requests get 503 at once", "[server]") {
-  ServerOptions o = options_for(sample_db());
-  o.threads = 1;
-  o.queue = 0;
-  o.keep_alive_timeout = 3;
-  Running s(o);
-  // The worker is not free until it has opened its reader.
-  int status = 0;
-  for (int i = 0; i < 100 && status != 200; ++i) {
-    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    status = get(s.port(), "/healthz").status;
+// A connection to the server from a loopback source address of its own
+// (127.0.0.x), which the server counts as another client; -1 on failure.
+int connect_from(const char* source, int port) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  inet_pton(AF_INET, source, &from.sin_addr);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(port));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&from), sizeof from) != 0 ||
+      connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    close(fd);
+    return -1;
   }
-  REQUIRE(status == 200);
+  return fd;
+}
 
-  // Hold the only worker with a kept-alive connection. (The worker may still
-  // be closing the connection above, and then this one is refused: retry.)
-  int fd = -1;
-  std::string first_answer;
-  for (int attempt = 0; attempt < 50 && first_answer.rfind("HTTP/1.1 200", 0) != 0; ++attempt) {
-    if (fd >= 0) {
-      close(fd);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+// Asks until the answer is the one expected (the server takes a moment to
+// count connections just opened), at most 50 times.
+Reply get_until(int port, const std::string& target, int status) {
+  Reply r;
+  for (int i = 0; i < 50; ++i) {
+    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    r = get(port, target);
+    if (r.status == status) break;
+  }
+  return r;
+}
+
+TEST_CASE("slow clients trickling their headers do not hold the workers", "[server][slow]") {
+  ServerOptions o = options_for(sample_db());
+  o.threads = 2;
+  o.queue = 2;
+  o.header_timeout = 60;  // the slow clients stay for the whole test
+  Running s(o);
+  REQUIRE(get_until(s.port(), "/healthz", 200).status == 200);
+  // 100 clients (from another address) that have sent part of their request
+  // line: before, each held a worker or a place in the queue while it waited.
+  std::vector<int> slow;
+  for (int i = 0; i < 100; ++i) {
+    int fd = connect_from("127.0.0.2", s.port());
+    REQUIRE(fd >= 0);
+    REQUIRE(send(fd, "GET /api/se", 11, MSG_NOSIGNAL) == 11);
+    slow.push_back(fd);
+  }
+  std::atomic<bool> done{false};
+  std::thread trickle([&] {
+    for (int second = 0; second < 30 && !done; ++second) {
+      for (int fd : slow) send(fd, "a", 1, MSG_NOSIGNAL);
+      for (int i = 0; i < 10 && !done; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(s.port()));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-    std::string first = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
-    REQUIRE(send(fd, first.data(), first.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(first.size()));
+  });
+  int answered = 0;
+  for (int i = 0; i < 20; ++i) {
+    httplib::Client client("127.0.0.1", s.port());
+    client.set_connection_timeout(2, 0);
+    client.set_read_timeout(2, 0);
+    auto r = client.Get("/api/search?q=nvidia");
+    if (r && r->status == 200) ++answered;
+  }
+  done = true;
+  trickle.join();
+  for (int fd : slow) close(fd);
+  CHECK(answered == 20);
+}
+
+TEST_CASE("a request must arrive whole within the header deadline, or gets 408", "[server][slow]") {
+  ServerOptions o = options_for(sample_db());
+  o.header_timeout = 1;
+  o.read_timeout = 5;
+  Running s(o);
+  int fd = connect_from("127.0.0.1", s.port());
+  REQUIRE(fd >= 0);
+  timeval tv{0, 200000};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  // A byte every 200 ms: each receive is well within --read-timeout, but the
+  // whole request is not within the deadline. Bounded: 8 s at most.
+  const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + std::string(100, 'z') + "\r\n\r\n";
+  std::string answer;
+  for (std::size_t i = 0; i < request.size() && i < 40; ++i) {
+    if (send(fd, request.data() + i, 1, MSG_NOSIGNAL) != 1) break;
     char buf[4096];
     ssize_t n = recv(fd, buf, sizeof buf, 0);
-    first_answer = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+    if (n > 0) {
+      answer.append(buf, static_cast<std::size_t>(n));
+      break;
+    }
+    if (n == 0) break;
   }
-  REQUIRE(first_answer.rfind("HTTP/1.1 200", 0) == 0);
+  close(fd);
+  CHECK(raw_status(answer) == 408);
+  CHECK(get(s.port(), "/healthz").status == 200);
+}
 
-  // Refused while the worker is held: had it been queued instead, it would
-  // have waited for the worker (the kept-alive connection ends after 3 s,
-  // within the client's 15 s) and been answered 200.
-  Reply busy = get(s.port(), "/api/search?q=nvidia");
+TEST_CASE("beyond the connection cap, requests get 503 at once", "[server]") {
+  ServerOptions o = options_for(sample_db());
+  o.max_connections = 5;
+  o.header_timeout = 30;
+  Running s(o);
+  REQUIRE(get_until(s.port(), "/healthz", 200).status == 200);
+  std::vector<int> idle;
+  for (int i = 0; i < 5; ++i) idle.push_back(connect_from("127.0.0.2", s.port()));
+  for (int fd : idle) REQUIRE(fd >= 0);
+  // Refused at once: before, it waited for a worker (or timed out).
+  Reply busy = get_until(s.port(), "/api/search?q=nvidia", 503);
   CHECK(busy.status == 503);
   CHECK(busy.header("Retry-After") == "1");
+  CHECK(busy.header("X-Content-Type-Options") == "nosniff");
   CHECK(busy.j()["error"].get<std::string>().find("busy") != std::string::npos);
+  for (int fd : idle) close(fd);
+  CHECK(get_until(s.port(), "/api/search?q=nvidia", 200).status == 200);
+}
 
-  close(fd);  // the worker is free again once it sees the close
-  status = 0;
-  for (int i = 0; i < 100 && status != 200; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    status = get(s.port(), "/api/search?q=nvidia").status;
+TEST_CASE("connections from one client address are capped", "[server]") {
+  ServerOptions o = options_for(sample_db());
+  o.max_client_connections = 3;
+  o.header_timeout = 30;
+  Running s(o);
+  REQUIRE(get_until(s.port(), "/healthz", 200).status == 200);
+  std::vector<int> idle;
+  for (int i = 0; i < 3; ++i) idle.push_back(connect_from("127.0.0.2", s.port()));
+  for (int fd : idle) REQUIRE(fd >= 0);
+  std::string refused;
+  for (int i = 0; i < 50 && raw_status(refused) != 503; ++i) {
+    if (i) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    int fd = connect_from("127.0.0.2", s.port());
+    REQUIRE(fd >= 0);
+    const std::string request = "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    REQUIRE(send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+    char buf[4096];
+    timeval tv{5, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ssize_t n = recv(fd, buf, sizeof buf, 0);
+    refused = n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+    close(fd);
   }
-  CHECK(status == 200);
+  CHECK(raw_status(refused) == 503);
+  CHECK(get(s.port(), "/healthz").status == 200);  // another address is served
+  for (int fd : idle) close(fd);
+}
+
+TEST_CASE("a search past its time limit gets 503, not an unbounded wait", "[server]") {
+  ServerOptions o = options_for(sample_db());
+  o.search_time_limit = 1e-9;  // passed by the time the matcher sees a document
+  o.cache_entries = 0;
+  Running s(o);
+  Reply r = get(s.port(), "/api/search?q=nvidia");
+  CHECK(r.status == 503);
+  CHECK(r.header("Retry-After") == "1");
+  CHECK(r.j()["error"].get<std::string>().find("longer than the server allows") != std::string::npos);
+  // Nothing to match: nothing to stop.
+  CHECK(get(s.port(), "/api/search?q=zzzyzzyva").status == 200);
+}
+
+TEST_CASE("queries during commits all succeed", "[server][concurrency]") {
+  TempDir dir;
+  const std::string db = dir / "db";
+  index_into(db, quote(samples()));
+  ServerOptions o = options_for(db);
+  o.cache_entries = 0;
+  Running s(o);
+  std::atomic<bool> done{false};
+  std::atomic<int> ok{0}, bad{0};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      httplib::Client client("127.0.0.1", s.port());
+      client.set_keep_alive(true);
+      client.set_read_timeout(15, 0);
+      for (int i = 0; i < 5000 && !done; ++i) {
+        auto r = client.Get(i % 2 ? "/api/search?q=nvidia" : "/api/search?q=commitword&sort=date");
+        (r && r->status == 200 ? ok : bad)++;
+      }
+    });
+  }
+  // Eight commits of new articles while the clients ask.
+  for (int commit = 0; commit < 8; ++commit) {
+    const std::string file = dir / ("batch" + std::to_string(commit) + ".jsonl");
+    std::ofstream out(file);
+    for (int k = 0; k < 20; ++k)
+      out << json{{"id", "commit-" + std::to_string(commit) + "-" + std::to_string(k)},
+                  {"title", "Commitword report " + std::to_string(k)},
+                  {"body", "A commitword article written for the concurrency test."},
+                  {"published", "2025-04-0" + std::to_string(1 + commit % 9) + "T10:00:00Z"},
+                  {"source", "Test Wire"},
+                  {"lang", "en"}}
+                 .dump()
+          << "\n";
+    out.close();
+    index_into(db, quote(file));
+  }
+  done = true;
+  for (std::thread& t : clients) t.join();
+  CHECK(bad == 0);
+  CHECK(ok > 0);
+  CHECK(search(s.port(), "q=commitword")["total"] == 160);
 }
 
 TEST_CASE("many clients at once are all served by the pool", "[server]") {
@@ -803,4 +958,30 @@ TEST_CASE("the answer cache keeps recency_halflife and now apart", "[server]") {
   CHECK(plain == json::parse(out));
   CHECK(plain != fresh);
   CHECK(later != fresh);
+}
+
+// In this program for its helpers: the batch command's input is as untrusted
+// as the API's.
+TEST_CASE("batch refuses a limit or offset that is not a whole number in range, per line", "[cli]") {
+  TempDir dir;
+  const std::string input = dir / "queries.jsonl";
+  std::ofstream(input) << "{\"q\": \"nvidia\", \"limit\": 1e30}\n"
+                       << "{\"q\": \"nvidia\", \"limit\": -1}\n"
+                       << "{\"q\": \"nvidia\", \"limit\": 2.5}\n"
+                       << "{\"q\": \"nvidia\", \"offset\": -1e300}\n"
+                       << "{\"q\": \"nvidia\", \"limit\": 2}\n";
+  auto [rc, out] = run(search_bin() + " batch --db " + quote(sample_db()) + " --no-expand <" + quote(input));
+  REQUIRE(rc == 0);
+  std::istringstream lines(out);
+  std::vector<json> answers;
+  for (std::string line; std::getline(lines, line);) answers.push_back(json::parse(line));
+  REQUIRE(answers.size() == 5);
+  for (int i = 0; i < 3; ++i) {
+    INFO(answers[static_cast<std::size_t>(i)].dump());
+    CHECK(answers[static_cast<std::size_t>(i)].value("error", "").find("limit must be a whole number") !=
+          std::string::npos);
+  }
+  CHECK(answers[3].value("error", "").find("offset must be a whole number") != std::string::npos);
+  CHECK(!answers[4].contains("error"));
+  CHECK(answers[4]["ids"].size() == 2);
 }

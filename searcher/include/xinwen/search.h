@@ -9,6 +9,7 @@
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -94,10 +95,22 @@ struct SearchResponse {
   std::string did_you_mean;           // the query with English words corrected, when that finds more; else empty
   std::string like;                   // SearchRequest::like
   std::vector<Expansion> expansions;  // what the query's words were expanded to ("also searched")
+  bool partial = false;               // the time limit left out the facet counts or the spelling suggestion
+};
+
+// A search that ran past SearcherOptions::time_limit before its results were
+// complete; the HTTP server answers it 503.
+class SearchTimeout : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 struct SearcherOptions {
   QueryLimits limits;
+  // Seconds one search may take (0: no limit). Past it the match stops with
+  // SearchTimeout; the facet counts and the spelling suggestion are dropped
+  // instead (SearchResponse::partial).
+  double time_limit = 0;
   std::size_t max_limit = 1000;           // the largest page one request may ask
   Xapian::doccount facet_sample = 20000;  // documents the facet counters look at
   // Entities and the dictionary for query expansion (QueryBuilder::set_lexicon);

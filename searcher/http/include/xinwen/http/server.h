@@ -2,7 +2,10 @@
 //
 // It answers the JSON API (searcher/API.md) with the same Searcher and the same
 // to_json() as the command line, and serves the search page from a folder of
-// static files. Requests run on a fixed pool of worker threads; each worker
+// static files. Connections wait on one polling thread until their request
+// has arrived in full (within a header deadline, under a cap on connections
+// and a cap per client address), so slow clients hold no worker. Requests
+// then run on a fixed pool of worker threads; each worker
 // keeps its own read-only Searcher and reopens it when the indexer commits.
 // Connections beyond the workers and a bounded wait queue are answered with
 // 503 at once instead of waiting without end. Answers are kept in a small
@@ -27,12 +30,15 @@ struct ServerOptions {
   int port = 8080;                 // 0: any free port (see HttpServer::bind)
   std::string static_dir;          // the page's folder; empty: no page
 
-  std::size_t threads = 32;               // workers: requests served at once
-  std::size_t queue = 64;                 // connections that may wait for a worker
-  int read_timeout = 5;                   // seconds to receive a request
-  int write_timeout = 5;                  // seconds to send a response
-  int keep_alive_timeout = 2;             // seconds an idle connection keeps its worker
-  std::size_t keep_alive_requests = 100;  // requests on one connection
+  std::size_t threads = 32;                 // workers: requests served at once
+  std::size_t queue = 64;                   // connections that may wait for a worker
+  double header_timeout = 10;               // seconds for a request's line and headers to arrive, in all
+  std::size_t max_connections = 400;        // open connections; more get 503
+  std::size_t max_client_connections = 64;  // open connections from one address; more get 503; 0: no cap
+  int read_timeout = 5;                     // seconds for each receive of a request body
+  int write_timeout = 5;                    // seconds to send a response
+  int keep_alive_timeout = 2;               // seconds an idle connection is kept open
+  std::size_t keep_alive_requests = 100;    // requests on one connection
 
   std::size_t max_query_bytes = 512;  // q of /api/search and /api/suggest
   std::size_t default_page_size = 10;
@@ -41,6 +47,7 @@ struct ServerOptions {
   std::size_t max_suggestions = 10;      // n of /api/suggest
   unsigned max_wildcard = 100;           // terms one word* may expand to
   unsigned facet_sample = 20000;         // matches the facet counts look at
+  double search_time_limit = 3;          // seconds one search may take; past it 503 (0: no limit)
   std::size_t max_body_bytes = 1024;     // request bodies (the API takes none)
   std::size_t max_headers = 64;          // header fields in one request
   std::size_t max_header_bytes = 16384;  // their total size
