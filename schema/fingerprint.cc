@@ -1,6 +1,7 @@
 #include <xinwen/fingerprint.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdio>
@@ -72,15 +73,27 @@ Fingerprint fingerprint_of(const Xapian::Document& doc) {
   // A body that is only a boilerplate line ("点击查看原文") would make
   // every such article one story: too short a body uses the title too.
   const auto& features = body.size() >= kMinFingerprintTerms ? body : whole;
-  double sums[64] = {};
+  // Bit b of the SimHash is set when the terms whose hash has bit b weigh
+  // more than those without it. Each term adds its weight to one tally per
+  // byte of its hash (8 additions, not 64); the tallies then give the weight
+  // behind each bit.
+  std::array<std::array<double, 256>, 8> tally{};
+  double total = 0;
   for (const auto& [term, wdf] : features) {
     const double w = 1.0 + std::log(wdf);
     const std::uint64_t h = feature_hash(term);
-    for (int b = 0; b < 64; ++b) sums[b] += (h >> b) & 1 ? w : -w;
+    total += w;
+    for (int i = 0; i < 8; ++i) tally[static_cast<std::size_t>(i)][(h >> (8 * i)) & 0xff] += w;
   }
+  std::array<double, 64> set{};
+  for (std::size_t i = 0; i < 8; ++i)
+    for (std::size_t v = 1; v < 256; ++v)
+      if (tally[i][v] != 0)
+        for (std::size_t k = 0; k < 8; ++k)
+          if (v >> k & 1) set[8 * i + k] += tally[i][v];
   Fingerprint fp;
-  for (int b = 0; b < 64; ++b)
-    if (sums[b] > 0) fp.bits |= std::uint64_t{1} << b;
+  for (std::size_t b = 0; b < 64; ++b)
+    if (2 * set[b] > total) fp.bits |= std::uint64_t{1} << b;
   fp.exact_only = features.size() < kMinFingerprintTerms;
   return fp;
 }
