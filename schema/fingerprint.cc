@@ -5,6 +5,7 @@
 #include <bit>
 #include <cmath>
 #include <cstdio>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -29,14 +30,6 @@ std::uint64_t feature_hash(std::string_view s) {
   return h;
 }
 
-// The title's own space of a default-space term: its words under the title
-// prefix, its n-grams under the title's n-gram prefix.
-std::string title_term(const std::string& term, std::string_view title_prefix, std::string_view title_ngram_prefix) {
-  if (term.compare(0, kDefaultNgramPrefix.size(), kDefaultNgramPrefix) == 0)
-    return std::string(title_ngram_prefix) + term.substr(kDefaultNgramPrefix.size());
-  return std::string(title_prefix) + term;
-}
-
 bool in_default_space(const std::string& term) {
   if (term.empty()) return false;
   // XC + n-gram; the title's XTC and the author's XAC start differently.
@@ -54,19 +47,25 @@ Fingerprint fingerprint_of(const Xapian::Document& doc) {
   // default-space term (same weight in both spaces) is taken off, so the
   // body decides.
   const Field* title = field_by_name("title");
-  // The termlist once, sorted as Xapian gives it: each title term is then
-  // found by binary search.
+  // One pass over the termlist: the default space's terms, and the title's
+  // own words and n-grams keyed by the default-space term they repeat.
   std::vector<std::pair<std::string, Xapian::termcount>> terms;
-  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) terms.emplace_back(*it, it.get_wdf());
-  auto wdf_of = [&](const std::string& term) -> Xapian::termcount {
-    auto at = std::lower_bound(terms.begin(), terms.end(), term,
-                               [](const auto& entry, const std::string& t) { return entry.first < t; });
-    return at != terms.end() && at->first == term ? at->second : 0;
-  };
+  std::unordered_map<std::string, Xapian::termcount> in_title;
+  for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) {
+    std::string term = *it;
+    if (in_default_space(term)) {
+      terms.emplace_back(std::move(term), it.get_wdf());
+    } else if (title && term.size() > title->ngram_prefix.size() && term.starts_with(title->ngram_prefix)) {
+      in_title[std::string(kDefaultNgramPrefix) + term.substr(title->ngram_prefix.size())] = it.get_wdf();
+    } else if (title && term.size() > title->prefix.size() && term.starts_with(title->prefix) &&
+               !(term[title->prefix.size()] >= 'A' && term[title->prefix.size()] <= 'Z')) {
+      in_title[term.substr(title->prefix.size())] = it.get_wdf();
+    }
+  }
   std::vector<std::pair<std::string_view, double>> body, whole;
   for (const auto& [term, wdf] : terms) {
-    if (!in_default_space(term)) continue;
-    const Xapian::termcount title_wdf = title ? wdf_of(title_term(term, title->prefix, title->ngram_prefix)) : 0;
+    auto t = in_title.find(term);
+    const Xapian::termcount title_wdf = t == in_title.end() ? 0 : t->second;
     whole.emplace_back(term, static_cast<double>(std::max<Xapian::termcount>(wdf, 1)));
     if (wdf > title_wdf) body.emplace_back(term, static_cast<double>(wdf - title_wdf));
   }
