@@ -178,6 +178,8 @@ DecodedText decode_to_utf8(std::string_view bytes, std::string_view content_type
 
   // 1. A byte-order mark settles it.
   if (bytes.size() >= 3 && bytes.substr(0, 3) == "\xEF\xBB\xBF") {
+    // Bytes after the mark that are not UTF-8 still become U+FFFD.
+    if (!is_valid_utf8(bytes.substr(3)) && use("UTF-8", bytes.substr(3), "bom")) return out;
     out.charset = "UTF-8";
     out.from = "bom";
     out.text = std::string(bytes.substr(3));
