@@ -24,6 +24,13 @@ Xapian::Database open_readable(const std::string& path);
 // schema. flags may add Xapian::DB_NO_SYNC. Throws EnvironmentError.
 Xapian::WritableDatabase open_writable(const std::string& path, int flags = 0);
 
+// What is at path now: the device, inode, size and modification time of the
+// directory or stub file. A reader compares it with what it saw when it
+// opened: another database moved or copied in (mv db db.old; cp -r other db),
+// or a stub file replaced by rename, changes it, and Database::reopen() would
+// not see that. Empty if path is missing.
+std::string database_location(const std::string& path);
+
 // fsyncs every file of a database folder, and the folder.
 void sync_database_files(const std::string& path);
 
