@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -89,6 +90,18 @@ std::string describe_xapian_error(const Xapian::Error& e) {
   const char* reason = e.get_error_string();
   if (reason && *reason && out.find(reason) == std::string::npos) out += std::string(" (") + reason + ")";
   return out;
+}
+
+std::string database_location(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return {};
+  // A directory's own times change with each commit's new files: its
+  // identity is its inode; a stub file's is its inode and content.
+  std::string id = std::to_string(st.st_dev) + ":" + std::to_string(st.st_ino);
+  if (S_ISREG(st.st_mode))
+    id += ":" + std::to_string(st.st_size) + ":" + std::to_string(st.st_mtim.tv_sec) + "." +
+          std::to_string(st.st_mtim.tv_nsec);
+  return id;
 }
 
 void sync_database_files(const std::string& path) {

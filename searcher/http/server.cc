@@ -21,6 +21,7 @@
 #include <thread>
 #include <utility>
 
+#include <xinwen/db.h>
 #include <xinwen/errors.h>
 #include <xinwen/schema.h>
 #include <xinwen/search.h>
@@ -151,15 +152,31 @@ struct HttpServer::Impl {
       open_searcher(*w);
     } else if (force_reopen || now - w->checked >= std::chrono::duration<double>(opt.reopen_interval)) {
       w->checked = now;
-      w->searcher->reopen();
-      w->identity = database_identity(w->searcher->database());
+      if (database_location(opt.db) != w->location) {
+        open_searcher(*w);  // another database at the path: reopen() would keep reading the old files
+      } else {
+        w->searcher->reopen();
+        Xapian::Database& db = w->searcher->database();
+        if (db.get_uuid() != w->uuid) {
+          open_searcher(*w);
+        } else {
+          check_schema_version(db);  // a commit may have come from another version
+          w->identity = database_identity(db);
+        }
+      }
     }
     return *w->searcher;
   }
 
+  // Opens the reader afresh, with the schema check; on failure the worker
+  // has none, and the next request tries again.
   void open_searcher(Worker& w) {
+    w.searcher.reset();
+    w.identity.clear();
+    w.location = database_location(opt.db);
     w.searcher = std::make_unique<Searcher>(opt.db, searcher_options);
     w.checked = Clock::now();
+    w.uuid = w.searcher->database().get_uuid();
     w.identity = database_identity(w.searcher->database());
   }
 
@@ -264,8 +281,23 @@ struct HttpServer::Impl {
     } catch (const Xapian::Error& e) {
       unavailable(res, "database error: " + e.get_description());
     }
-    if (res.status == 503)
-      res.set_content(dump(json{{"status", "unavailable"}, {"error", "the search index is unavailable"}}), kJsonType);
+    if (res.status == 503) {
+      json body{{"status", "unavailable"}, {"error", "the search index is unavailable"}};
+      // A database of another schema version is worth naming: it needs
+      // re-indexing, not waiting (and the message names no path).
+      try {
+        Xapian::Database db(opt.db);
+        const std::string version = db.get_metadata(std::string(kMetaSchemaVersion));
+        try {
+          check_schema_version(db);
+        } catch (const EnvironmentError& e) {
+          body["error"] = e.what();
+          body["schema_version"] = version;
+        }
+      } catch (const Xapian::Error&) {
+      }
+      res.set_content(dump(body), kJsonType);
+    }
   }
 
   void configure() {

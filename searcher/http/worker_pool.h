@@ -27,6 +27,8 @@ struct Worker {
   std::unique_ptr<Searcher> searcher;
   std::chrono::steady_clock::time_point checked{};  // when the reader last looked for a new commit
   std::string identity;                             // what the reader sees (see database_identity)
+  std::string location;                             // database_location() when the reader was opened
+  std::string uuid;                                 // the database's UUID then
 };
 
 // The worker running the calling thread; null outside the pool.

@@ -26,7 +26,9 @@
 #include <thread>
 #include <vector>
 
+#include <xapian.h>
 #include <xinwen/http/server.h>
+
 #include <xinwen/schema.h>
 
 namespace fs = std::filesystem;
@@ -780,6 +782,68 @@ TEST_CASE("connections from one client address are capped", "[server]") {
   CHECK(raw_status(refused) == 503);
   CHECK(get(s.port(), "/healthz").status == 200);  // another address is served
   for (int fd : idle) close(fd);
+}
+
+// Sets a database's last update time, so that two databases differ in it.
+void set_metadata(const std::string& db, const std::string& key, const std::string& value) {
+  Xapian::WritableDatabase w(db, Xapian::DB_OPEN);
+  w.set_metadata(key, value);
+  w.commit();
+}
+
+TEST_CASE("a database swapped under the running server is served whole, and checked", "[server]") {
+  TempDir dir;
+  const std::string old_db = dir / "old", new_db = dir / "new";
+  index_into(old_db, quote(samples()));
+  index_into(new_db, quote(samples()) + " " + quote(fixture()));
+  set_metadata(old_db, std::string(xinwen::kMetaLastUpdate), "2001-01-01T00:00:00Z");
+  set_metadata(new_db, std::string(xinwen::kMetaLastUpdate), "2002-02-02T00:00:00Z");
+  auto served_new = [](int port) {
+    for (int i = 0; i < 12; ++i) {  // every worker's reader
+      json h = get(port, "/healthz").j();
+      if (h["documents"] != 31 || h["last_update"] != "2002-02-02T00:00:00Z") return false;
+      if (search(port, "q=zebrafinch")["total"] != 1) return false;
+    }
+    return true;
+  };
+
+  SECTION("mv db db.old; cp -r other db") {
+    const std::string db = dir / "db";
+    fs::copy(old_db, db, fs::copy_options::recursive);
+    Running s(options_for(db));
+    for (int i = 0; i < 12; ++i) CHECK(search(s.port(), "q=zebrafinch")["total"] == 0);
+    fs::rename(db, dir / "db.old");
+    fs::copy(new_db, db, fs::copy_options::recursive);
+    CHECK(served_new(s.port()));
+  }
+  SECTION("a stub file replaced by rename (the supported way)") {
+    const std::string stub = dir / "db.stub";
+    std::ofstream(stub) << "auto old\n";
+    Running s(options_for(stub));
+    for (int i = 0; i < 12; ++i) CHECK(search(s.port(), "q=zebrafinch")["total"] == 0);
+    std::ofstream(dir / "db.stub.tmp") << "auto new\n";
+    fs::rename(dir / "db.stub.tmp", stub);
+    CHECK(served_new(s.port()));
+  }
+  SECTION("a database of another schema version is refused, and says so") {
+    const std::string db = dir / "db";
+    fs::copy(old_db, db, fs::copy_options::recursive);
+    Running s(options_for(db));
+    REQUIRE(get(s.port(), "/healthz").j()["status"] == "ok");
+    const std::string schema1 = dir / "schema1";
+    fs::copy(new_db, schema1, fs::copy_options::recursive);
+    set_metadata(schema1, std::string(xinwen::kMetaSchemaVersion), "1");
+    fs::rename(db, dir / "db.old");
+    fs::rename(schema1, db);
+    for (int i = 0; i < 12; ++i) {
+      Reply h = get(s.port(), "/healthz");
+      CHECK(h.status == 503);
+      CHECK(h.j()["status"] == "unavailable");
+      CHECK(h.j()["schema_version"] == "1");
+      CHECK(h.j()["error"].get<std::string>().find("schema version 1") != std::string::npos);
+      CHECK(get(s.port(), "/api/search?q=zebrafinch").status == 503);
+    }
+  }
 }
 
 TEST_CASE("a search past its time limit gets 503, not an unbounded wait", "[server]") {

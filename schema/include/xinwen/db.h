@@ -27,6 +27,12 @@ Xapian::WritableDatabase open_writable(const std::string& path, int flags = 0);
 // A Xapian error as one line: its message, and the system's reason when it
 // carries one ("Error writing block 90 (No space left on device)").
 std::string describe_xapian_error(const Xapian::Error& e);
+// What is at path now: the device, inode, size and modification time of the
+// directory or stub file. A reader compares it with what it saw when it
+// opened: another database moved or copied in (mv db db.old; cp -r other db),
+// or a stub file replaced by rename, changes it, and Database::reopen() would
+// not see that. Empty if path is missing.
+std::string database_location(const std::string& path);
 
 // fsyncs every file of a database folder, and the folder.
 void sync_database_files(const std::string& path);
