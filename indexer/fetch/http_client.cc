@@ -64,6 +64,8 @@ struct Transfer {
   std::size_t bytes = 0;
   std::size_t max_bytes = 0;
   bool too_large = false;
+  std::size_t header_bytes = 0;
+  bool headers_too_large = false;
   bool refused_address = false;  // public_only, and the address was not public
   // Headers of the latest response of the redirect chain.
   std::string etag, last_modified, retry_after, content_location;
@@ -82,9 +84,19 @@ extern "C" size_t on_body(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
+// Headers of all the responses of one transfer (redirects included) may
+// take this much; more aborts it. curl itself refuses one header line over
+// 100 KB, which it reports as running out of memory.
+constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
+
 extern "C" size_t on_header(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t n = size * count;
+  t->header_bytes += n;
+  if (t->header_bytes > kMaxHeaderBytes) {
+    t->headers_too_large = true;
+    return 0;  // curl aborts the transfer
+  }
   std::string_view line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {
     // A new response (after a redirect or a 100 Continue): forget the last one's.
@@ -356,6 +368,10 @@ struct HttpClient::Impl {
     } else if (t->refused_address) {
       r.error = HttpError::kPrivate;
       r.message = "not fetched: the host's address is not public";
+    } else if (t->headers_too_large || code == CURLE_OUT_OF_MEMORY) {
+      r.error = HttpError::kTooLarge;
+      r.message = "response headers too large (over " + std::to_string(kMaxHeaderBytes / 1024) +
+                  " KB, or one header line over 100 KB); transfer aborted";
     } else if (t->too_large || code == CURLE_FILESIZE_EXCEEDED) {
       r.error = HttpError::kTooLarge;
       r.message = "response larger than " + std::to_string(options.max_bytes) + " bytes; transfer aborted";

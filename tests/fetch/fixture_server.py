@@ -165,6 +165,12 @@ class Handler(BaseHTTPRequestHandler):
             to = query.get('to', ['/static/rss2.xml'])[0]
             target = to if n <= 1 else '/redirect/%d?to=%s' % (n - 1, to)
             return self.send(302, b'', {'Location': target})
+        if head == 'bigheader':
+            # /bigheader?bytes=N&lines=K: K header lines of N bytes each, then a small body.
+            size = int(query.get('bytes', ['10000000'])[0])
+            lines = int(query.get('lines', ['1'])[0])
+            return self.send(200, b'ok\n', {'Content-Type': 'text/plain',
+                                            **{'X-Filler-%d' % i: 'a' * size for i in range(lines)}})
         if head == 'loop':
             return self.send(302, b'', {'Location': '/loop/b' if rest == 'a' else '/loop/a'})
         if head == 'redirect-file':

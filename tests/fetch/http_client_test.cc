@@ -176,6 +176,21 @@ TEST_CASE("a body over the limit aborts the transfer", "[fetch][http]") {
   CHECK(fits.body.size() == 99000);
 }
 
+TEST_CASE("huge response headers are reported as too large, not as out of memory", "[fetch][http]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  HttpOptions o = quick();
+  // One 10 MB header line (curl's own limit), then many lines of 50 kB.
+  for (const char* path : {"/bigheader?bytes=10000000", "/bigheader?bytes=50000&lines=20"}) {
+    INFO(path);
+    HttpResponse r = get_one(o, server.url(path));
+    CHECK(r.error == HttpError::kTooLarge);
+    CHECK(r.message.find("headers too large") != std::string::npos);
+    CHECK(r.message.find("memory") == std::string::npos);
+  }
+  CHECK(get_one(o, server.url("/bigheader?bytes=1000")).ok());
+}
+
 TEST_CASE("gzip and deflate bodies are decoded", "[fetch][http]") {
   FixtureServer server;
   XINWEN_REQUIRE_SERVER(server);
