@@ -201,6 +201,19 @@ async function main() {
     await page.screenshot({ path: path.join(args.out, 'desktop-chinese.png'), fullPage: true });
   });
 
+  await check('the box lists what the query also searched, and a result names the words it lacks', async () => {
+    const also = page.locator('#also-searched');
+    await also.waitFor();
+    assert.match(await also.textContent(), /^Also searched: .*Nvidia/);
+    await searchFor('DeepSeek 輝達');
+    await hits.first().waitFor();
+    const missing = await page.locator('#hits .hit-missing').allTextContents();
+    assert.ok(missing.length > 0, 'no result names a missing word');
+    assert.ok(missing.every((m) => /^Missing: (DeepSeek|輝達)$/.test(m)), `missing: ${missing}`);
+    await searchFor('輝達');
+    await hits.first().waitFor();
+  });
+
   await check('Chinese characters are drawn as glyphs, not empty boxes (a CJK font is installed)', async () => {
     // Without a font that has them, every Han character is drawn as the same
     // missing-glyph box: three different characters would give one picture.
