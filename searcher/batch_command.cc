@@ -17,6 +17,7 @@ struct BatchCommand {
   SearchRequest defaults;  // what a query line does not say
   LexiconPaths lexicon;
   bool no_expand = false;
+  bool no_collapse = false;
 };
 
 // A flag of a query line: true/false or a number (0 is false).
@@ -78,7 +79,7 @@ int run_batch(const BatchCommand& c) {
       req.spelling = in.value("spelling", c.defaults.spelling);
       req.expand = flag_field(in, "expand", !c.no_expand);
       // "collapse": false or 0 shows every copy of a story.
-      req.collapse = flag_field(in, "collapse", true);
+      req.collapse = flag_field(in, "collapse", !c.no_collapse);
       SearchResponse r = searcher.search(req);
       json ids = json::array();
       for (const Hit& h : r.hits) ids.push_back(h.article.id);
@@ -114,6 +115,8 @@ Mode add_batch_command(CLI::App& app) {
                   "Freshness half-life in days for queries that give none (0: no freshness)")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  sub->add_flag("--no-collapse", c->no_collapse,
+                "Every copy of a story for queries that do not say (\"collapse\": true collapses)");
   add_lexicon_options(*sub, c->lexicon, &c->no_expand);
   return {sub, [c] { return run_batch(*c); }};
 }

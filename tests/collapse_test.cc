@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <sstream>
 
 #include <xinwen/analyzer.h>
 #include <xinwen/article.h>
@@ -218,4 +219,25 @@ TEST_CASE("a later run finds the stories of articles indexed by an earlier one",
   Xapian::Database x(db);
   CHECK(story_of(x, "hk-2") == own_story_id("wire-1"));
   CHECK(story_of(x, "site-3") == own_story_id("wire-1"));
+}
+
+TEST_CASE("batch collapses copies unless --no-collapse or a line says collapse: false", "[collapse][cli]") {
+  test::TempDir t;
+  const std::string db = t / "db";
+  {
+    Indexer ix(db);
+    for (const Article& a : story_articles()) ix.add(a);
+    ix.finish();
+  }
+  test::spit(t / "in", "{\"q\":\"英伟达 芯片\"}\n{\"q\":\"英伟达 芯片\",\"collapse\":false}\n");
+  auto counts = [&](const std::string& args) {
+    test::RunResult r = test::run(test::search_bin() + " batch --db " + db + args + " < " + (t / "in"));
+    REQUIRE(r.status == 0);
+    std::vector<std::size_t> out;
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) out.push_back(nlohmann::json::parse(line)["ids"].size());
+    return out;
+  };
+  CHECK(counts("") == std::vector<std::size_t>{2, 4});
+  CHECK(counts(" --no-collapse") == std::vector<std::size_t>{4, 4});
 }
