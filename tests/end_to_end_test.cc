@@ -153,7 +153,9 @@ TEST_CASE("filters, fields, sorting and paging", "[e2e]") {
   CHECK(ids(search_json("2025-07-01..2025-07-31 輝達")) == std::vector<std::string>{"zht-nvidia-4-trillion-2025"});
   CHECK(has(ids(search_json("tag:banking --limit 50 deepseek")), "zhs-banks-deepseek-2025"));
   CHECK(has(ids(search_json("title:記賬")), "mix-bookkeeping-agent-2026"));
-  for (const auto& h : search_json("lang:en --limit 50 chips")["results"]) CHECK(h["lang"] == "en");
+  // The answer must outlive the loop: a member of a temporary would not.
+  const auto english = search_json("lang:en --limit 50 chips");
+  for (const auto& h : english["results"]) CHECK(h["lang"] == "en");
 
   auto page1 = ids(search_json("--limit 2 chips"));
   auto page2 = ids(search_json("--limit 2 --offset 2 chips"));

@@ -75,8 +75,8 @@ class Front final : public httplib::TaskQueue {
   Front(const ServerOptions& opt, GatedServer& http, std::function<void(Worker&)> warm_up)
       : opt_(opt),
         http_(http),
-        pool_(opt.threads, opt.queue, std::move(warm_up)),
-        gate_(limits(opt), ready(), refuse()) {}
+        gate_(limits(opt), ready(), refuse()),
+        pool_(opt.threads, opt.queue, std::move(warm_up)) {}
 
   void enqueue(std::function<void()> fn) override { fn(); }
   void shutdown() override {
@@ -108,8 +108,10 @@ class Front final : public httplib::TaskQueue {
 
   const ServerOptions& opt_;
   GatedServer& http_;
-  WorkerPool pool_;
+  // The gate outlives the pool: a job the pool still drains may hand its
+  // connection back to the gate, or close it, which tells the gate.
   ConnectionGate gate_;
+  WorkerPool pool_;
 };
 
 }  // namespace
