@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <unordered_map>
 
 #include <xinwen/c_handle.h>
 #include <xinwen/errors.h>
@@ -110,6 +111,19 @@ std::vector<std::string> han_query_ngrams(std::u32string_view chars) {
 
 namespace {
 
+// The folded Han character of the code point c, read from text[start, end),
+// or 0 when c is not Han. han_runs and the n-gram counter share it.
+char32_t folded_han_at(std::string_view text, int32_t start, int32_t end, UChar32 c) {
+  if (c >= 0x4E00 && c <= 0x9FFF) return fold_han(static_cast<char32_t>(c));
+  if (c < 0x2E80 || !is_han(static_cast<char32_t>(c))) return 0;
+  // Compatibility ideographs and the like: NFKC first.
+  std::string f = fold_term(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(end - start)));
+  int32_t k = 0;
+  UChar32 fc;
+  U8_NEXT(reinterpret_cast<const uint8_t*>(f.data()), k, static_cast<int32_t>(f.size()), fc);
+  return (fc >= 0 && is_han(static_cast<char32_t>(fc))) ? static_cast<char32_t>(fc) : 0;
+}
+
 // Where one field's terms go: the default space (bare words, kDefaultNgramPrefix
 // n-grams) when the field is searched by default, and the field's own
 // prefixes when it has them or is not searched by default.
@@ -152,8 +166,29 @@ struct Analyzer::Impl {
   // wdf) before they reach the document: one insert per distinct n-gram
   // instead of one per occurrence.
   std::vector<std::pair<std::uint64_t, Xapian::termcount>> grams;
+  // Terms without positions of the field being indexed, with their wdf:
+  // Xapian's document keeps its terms in a sorted map, so one add_term per
+  // distinct term is cheaper than one per occurrence (the sums are the same).
+  std::unordered_map<std::string, Xapian::termcount> counted;
   std::string term;  // scratch for the term being added
   Xapian::Stem stemmer{"english"};
+  // Stems of the words seen so far: news repeats its words, and the stemmer
+  // costs more than a lookup. Bounded: cleared when it reaches kMaxStems.
+  static constexpr std::size_t kMaxStems = 1 << 16;
+  std::unordered_map<std::string, std::string> stems;
+
+  const std::string& stem_of(const std::string& word) {
+    auto it = stems.find(word);
+    if (it != stems.end()) return it->second;
+    if (stems.size() >= kMaxStems) stems.clear();
+    return stems.emplace(word, stemmer(word)).first->second;
+  }
+
+  // Adds every counted term to the document, once each.
+  void add_counted_terms(Xapian::Document& doc) {
+    for (const auto& [t, wdf] : counted) doc.add_term(t, wdf);
+    counted.clear();
+  }
 
   Impl() {
     UErrorCode status = U_ZERO_ERROR;
@@ -167,7 +202,7 @@ struct Analyzer::Impl {
   // of their own: a two-character word is the bigram at its place, which
   // counts extra (see han_word_role), and a one-character word adds nothing
   // to the n-grams. Each word-term posting costs as much as an n-gram's.
-  void add_han_word(Xapian::Document& doc, const Token& tok, const TermSpaces& spaces, Xapian::termcount wdf) {
+  void add_han_word(const Token& tok, const TermSpaces& spaces, Xapian::termcount wdf) {
     const HanWordRole role = han_word_role(tok.term);
     if (role == HanWordRole::kNone) return;
     if (role == HanWordRole::kBigram) grams.emplace_back(pack_two_chars(tok.term), kWholeWordWdf - 1);
@@ -175,7 +210,7 @@ struct Analyzer::Impl {
       if (role == HanWordRole::kBigram && !space.ngrams.empty()) continue;
       term.assign(space.words);
       term += tok.term;
-      doc.add_term(term, wdf);
+      counted[term] += wdf;
     }
   }
 
@@ -184,29 +219,41 @@ struct Analyzer::Impl {
   void add_word(Xapian::Document& doc, const Token& tok, const TermSpaces& spaces, Xapian::termpos pos,
                 Xapian::termcount wdf) {
     const bool han = tok.kind == TokenKind::kHan;
-    const std::string stemmed =
-        (tok.kind == TokenKind::kWord && is_stemmable(tok.term)) ? stemmer(tok.term) : std::string();
+    static const std::string kNoStem;
+    const std::string& stemmed = (tok.kind == TokenKind::kWord && is_stemmable(tok.term)) ? stem_of(tok.term) : kNoStem;
     for (const TermSpace& space : spaces) {
       term.assign(space.words);
       term += tok.term;
       if (han)
-        doc.add_term(term, wdf);
+        counted[term] += wdf;
       else
         doc.add_posting(term, pos, wdf);
       if (!stemmed.empty()) {
         term.assign(kStemPrefix);
         term += space.words;
         term += stemmed;
-        if (term.size() <= kMaxTermBytes) doc.add_term(term, wdf);
+        if (term.size() <= kMaxTermBytes) counted[term] += wdf;
       }
     }
   }
 
   // Counts the n-grams of every Han run of text, once each.
+  // The same n-grams as for_each_han_ngram over han_runs(text), read in one
+  // pass without building the runs.
   void count_han_ngrams(std::string_view text) {
-    for (const HanRun& run : Analyzer::han_runs(text))
-      for_each_han_ngram(
-          run.chars, [&](std::u32string_view g) { grams.emplace_back(pack_gram(g[0], g.size() > 1 ? g[1] : 0), 1); });
+    const auto* s = reinterpret_cast<const uint8_t*>(text.data());
+    int32_t i = 0;
+    const int32_t n = static_cast<int32_t>(text.size());
+    char32_t prev = 0;  // the previous character, when it was Han
+    while (i < n) {
+      const int32_t start = i;
+      UChar32 c;
+      U8_NEXT(s, i, n, c);
+      const char32_t folded = folded_han_at(text, start, i, c);
+      if (prev) grams.emplace_back(pack_gram(prev, folded), 1);
+      prev = folded;
+    }
+    if (prev) grams.emplace_back(pack_gram(prev, 0), 1);
   }
 
   // Adds the counted n-grams to the n-gram spaces, each with its total wdf.
@@ -385,17 +432,7 @@ std::vector<HanRun> Analyzer::han_runs(std::string_view text) {
     const int32_t start = i;
     UChar32 c;
     U8_NEXT(s, i, n, c);
-    char32_t folded = 0;
-    if (c >= 0x4E00 && c <= 0x9FFF) {
-      folded = fold_han(static_cast<char32_t>(c));
-    } else if (c >= 0x2E80 && is_han(static_cast<char32_t>(c))) {
-      // Compatibility ideographs and the like: NFKC first.
-      std::string f = fold_term(text.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(i - start)));
-      int32_t k = 0;
-      UChar32 fc;
-      U8_NEXT(reinterpret_cast<const uint8_t*>(f.data()), k, static_cast<int32_t>(f.size()), fc);
-      if (fc >= 0 && is_han(static_cast<char32_t>(fc))) folded = static_cast<char32_t>(fc);
-    }
+    const char32_t folded = folded_han_at(text, start, i, c);
     if (!folded) {
       in_run = false;
       continue;
@@ -412,7 +449,7 @@ std::vector<HanRun> Analyzer::han_runs(std::string_view text) {
 
 std::string Analyzer::stem(const std::string& term) {
   if (!is_stemmable(term)) return {};
-  return impl_->stemmer(term);
+  return impl_->stem_of(term);
 }
 
 bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::string_view text,
@@ -423,14 +460,16 @@ bool Analyzer::index_field(Xapian::Document& doc, const Field& field, std::strin
   const Xapian::termcount wdf = field.weight ? field.weight : 1;
   const Xapian::termpos base = *position;
   impl_->grams.clear();
+  impl_->counted.clear();
   for (const Token& tok : tokens) {
     if (tok.kind == TokenKind::kHan && options_.han_ngrams)
-      impl_->add_han_word(doc, tok, spaces, wdf);
+      impl_->add_han_word(tok, spaces, wdf);
     else
       impl_->add_word(doc, tok, spaces, base + tok.position, wdf);
   }
   if (options_.han_ngrams) impl_->count_han_ngrams(cut);
   impl_->add_ngram_terms(doc, spaces, wdf);
+  impl_->add_counted_terms(doc);
   Xapian::termpos last = tokens.empty() ? 0 : tokens.back().position;
   // A gap keeps phrases from matching across fields.
   *position = base + last + 100;
