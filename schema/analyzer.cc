@@ -6,6 +6,7 @@
 #include <unicode/utf8.h>
 
 #include <algorithm>
+#include <string>
 #include <unordered_map>
 
 #include <xinwen/c_handle.h>
@@ -162,6 +163,10 @@ std::uint64_t pack_two_chars(std::string_view word) {
 
 struct Analyzer::Impl {
   std::unique_ptr<icu::BreakIterator> words;
+  // Scratch for segments(): the text as UTF-16, and the byte offset of each
+  // UTF-16 unit (one more entry for the end).
+  std::u16string utf16;
+  std::vector<uint32_t> byte_at;
   // Han n-grams of the field being indexed, counted here (packed, with their
   // wdf) before they reach the document: one insert per distinct n-gram
   // instead of one per occurrence.
@@ -293,14 +298,41 @@ struct Analyzer::Impl {
   std::vector<Segment> segments(std::string_view text) {
     std::vector<Segment> out;
     if (text.empty()) return out;
+    // The break iterator reads UTF-16 much faster than UTF-8 through a
+    // UText: the text is converted once (bad bytes become U+FFFD, as the
+    // UTF-8 UText reads them), and each UTF-16 index maps back to the byte
+    // where its character starts.
+    utf16.clear();
+    byte_at.clear();
+    {
+      const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+      int32_t i = 0;
+      const int32_t n = static_cast<int32_t>(text.size());
+      while (i < n) {
+        const auto start = static_cast<uint32_t>(i);
+        UChar32 c;
+        U8_NEXT(p, i, n, c);
+        if (c < 0) c = 0xFFFD;
+        if (c <= 0xFFFF) {
+          utf16.push_back(static_cast<char16_t>(c));
+          byte_at.push_back(start);
+        } else {
+          utf16.push_back(U16_LEAD(c));
+          utf16.push_back(U16_TRAIL(c));
+          byte_at.push_back(start);
+          byte_at.push_back(start);
+        }
+      }
+      byte_at.push_back(static_cast<uint32_t>(n));
+    }
     UErrorCode status = U_ZERO_ERROR;
-    UTextPtr ut(utext_openUTF8(nullptr, text.data(), static_cast<int64_t>(text.size()), &status));
+    UTextPtr ut(utext_openUChars(nullptr, utf16.data(), static_cast<int64_t>(utf16.size()), &status));
     if (U_FAILURE(status)) return out;
     words->setText(ut.get(), status);
     if (U_FAILURE(status)) return out;
     int32_t begin = words->first();
     for (int32_t end = words->next(); end != icu::BreakIterator::DONE; begin = end, end = words->next()) {
-      const auto b = static_cast<std::size_t>(begin), e = static_cast<std::size_t>(end);
+      const std::size_t b = byte_at[static_cast<std::size_t>(begin)], e = byte_at[static_cast<std::size_t>(end)];
       const int32_t rule = words->getRuleStatus();
       if (!out.empty() && out.back().end == b) {
         Segment& prev = out.back();

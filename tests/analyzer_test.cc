@@ -1,5 +1,6 @@
 // Table-driven tests of the analyzer: folding, English rules, Han n-grams and
 // bad input. Each row is text in, terms out.
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <set>
 #include <string>
@@ -175,8 +176,9 @@ TEST_CASE("bad input never throws and every term is valid and short", "[analyzer
   const std::vector<std::string> inputs = {
       std::string("\xFF\xFE bad \xC3 utf8 \xE4\xB8"),
       [] {
-        static const char kText[] = "nul\0inside\x01\x02"
-                                    "control";
+        static const char kText[] =
+            "nul\0inside\x01\x02"
+            "control";
         return std::string(kText, sizeof kText - 1);  // the NUL inside counts, the last does not
       }(),
       std::string(10 << 20, 'a'),  // 10 MB, no break
@@ -209,4 +211,34 @@ TEST_CASE("oversized fields are cut at a character boundary", "[analyzer]") {
   Xapian::termpos pos = 0;
   CHECK_FALSE(a.index_field(doc, *field_by_name("body"), "中文中文中文", &pos));  // 18 bytes
   for (auto it = doc.termlist_begin(); it != doc.termlist_end(); ++it) CHECK(valid_utf8(*it));
+}
+
+TEST_CASE("token offsets are bytes of the text, past astral characters and bad bytes", "[analyzer]") {
+  Analyzer a;
+  // U+20000 (four bytes, two UTF-16 units), a bad byte, then words.
+  const std::string text = "\xF0\xA0\x80\x80 ab \xFF cd \xE4\xB8\xAD\xE6\x96\x87 ef";
+  std::vector<Token> toks = a.tokenize(text);
+  std::vector<std::string> seen;
+  for (const Token& t : toks) seen.push_back(text.substr(t.begin, t.end - t.begin));
+  for (const char* want : {"ab", "cd", "ef"})
+    CHECK(std::find(seen.begin(), seen.end(), std::string(want)) != seen.end());
+  for (const Token& t : toks)
+    if (t.term == "cd") CHECK(t.begin == text.find("cd"));
+}
+
+TEST_CASE("a word's stem and a Han word count every occurrence", "[analyzer]") {
+  Analyzer a;
+  const Field& body = *field_by_name("body");
+  const Xapian::termcount w = body.weight ? body.weight : 1;
+  Xapian::Document doc;
+  Xapian::termpos pos = 0;
+  a.index_field(doc, body, "banks bank banks 奥林匹克 和 奥林匹克", &pos);
+  auto wdf_of = [&](const std::string& term) -> Xapian::termcount {
+    Xapian::TermIterator it = doc.termlist_begin();
+    it.skip_to(term);
+    return (it != doc.termlist_end() && *it == term) ? it.get_wdf() : 0u;
+  };
+  CHECK(wdf_of("Zbank") == 3 * w);
+  CHECK(wdf_of("banks") == 2 * w);
+  CHECK(wdf_of("奥林匹克") == 2 * w);
 }
