@@ -17,6 +17,7 @@
 #include <fstream>
 #include <functional>
 #include <future>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
@@ -68,9 +69,9 @@ bool accepts(int port) {
 // xapian-tcpsrv serving one database on a free port; killed when the object dies.
 class ShardServer {
  public:
-  explicit ShardServer(const std::string& db) : port_(free_port()) {
+  explicit ShardServer(const std::string& db, int port = 0) : port_(port ? port : free_port()) {
     const std::string bin = tcpsrv();
-    const std::string port = std::to_string(port_);
+    const std::string port_text = std::to_string(port_);
     std::fflush(nullptr);  // else the child writes out this process's buffered output too
     pid_ = ::fork();
     if (pid_ == 0) {
@@ -79,7 +80,7 @@ class ShardServer {
       ::setpgid(0, 0);
       ::freopen("/dev/null", "w", stdout);
       ::freopen("/dev/null", "w", stderr);
-      ::execl(bin.c_str(), bin.c_str(), "--quiet", "--interface", "127.0.0.1", "--port", port.c_str(), db.c_str(),
+      ::execl(bin.c_str(), bin.c_str(), "--quiet", "--interface", "127.0.0.1", "--port", port_text.c_str(), db.c_str(),
               static_cast<char*>(nullptr));
       ::_exit(127);
     }
@@ -237,6 +238,31 @@ TEST_CASE("a killed shard server is named, or left out when partial answers are 
   CHECK(message_of([&] { Searcher(stub, short_timeout()); }) == "shard " + b.name() + ": connection refused");
   Searcher late(stub, short_timeout(true));
   CHECK(late.search(request("the")).missing_shards == std::vector<std::string>{b.name()});
+}
+
+TEST_CASE("a shard that comes back is searched again, once the retry interval has passed", "[remote]") {
+  require_tcpsrv();
+  ThreeShards s;
+  ShardServer a(s.dbs[0]);
+  auto b = std::make_unique<ShardServer>(s.dbs[1]);
+  const int b_port = b->port();
+  const std::string b_name = b->name();
+  const std::string stub = s.dir / "stub";
+  spit(stub, "remote " + a.name() + "\nremote " + b_name + "\n");
+  SearcherOptions soon = short_timeout(true), late = short_timeout(true);
+  soon.shard_retry_seconds = 0;
+  late.shard_retry_seconds = 3600;
+  b.reset();
+  Searcher retries(stub, soon), waits(stub, late);
+  REQUIRE(retries.search(request("the")).missing_shards == std::vector<std::string>{b_name});
+  REQUIRE(waits.search(request("the")).missing_shards == std::vector<std::string>{b_name});
+  b = std::make_unique<ShardServer>(s.dbs[1], b_port);
+  SearchResponse back = retries.search(request("the"));
+  CHECK(back.missing_shards.empty());
+  CHECK_FALSE(back.partial);
+  CHECK(back.total == local_total({s.dbs[0], s.dbs[1]}, "the"));
+  // Not before its interval: a dead shard costs no connection attempt per search.
+  CHECK(waits.search(request("the")).missing_shards == std::vector<std::string>{b_name});
 }
 
 TEST_CASE("a shard that accepts connections and never answers times out instead of hanging", "[remote]") {
