@@ -67,9 +67,11 @@ struct StubReader {
   OpenedDatabase& out;
   int depth = 0;
 
-  // Opens one shard with open(), recording how it went.
+  // Opens one shard with open(), recording how it went. A local shard's
+  // error names it as the stub does, not by its full path (the HTTP server
+  // shows these errors to clients).
   template <typename Open>
-  void add(const std::string& name, bool remote, Open&& open) {
+  void add(const std::string& name, bool remote, Open&& open, const std::string& full_path = {}) {
     ShardStatus st;
     st.name = name;
     st.remote = remote;
@@ -85,6 +87,9 @@ struct StubReader {
     } catch (const EnvironmentError& e) {
       st.error = e.what();
     }
+    if (!full_path.empty())
+      for (std::size_t at; (at = st.error.find(full_path)) != std::string::npos;)
+        st.error.replace(at, full_path.size(), name);
     if (!st.ok && !options.allow_partial) throw ShardUnavailable("shard " + st.name + ": " + st.error);
     out.shards.push_back(std::move(st));
   }
@@ -115,10 +120,13 @@ struct StubReader {
           read(fs::is_directory(shard, ec) ? shard / "XAPIANDB" : shard, name + "/");
           continue;
         }
-        add(name, false, [&] {
-          if (!fs::exists(shard, ec)) throw EnvironmentError("no database at " + rest);
-          return Xapian::Database(shard.string());
-        });
+        add(
+            name, false,
+            [&] {
+              if (!fs::exists(shard, ec)) throw EnvironmentError("no database there");
+              return Xapian::Database(shard.string());
+            },
+            shard.string());
       } else if (type == "remote" && !rest.empty() && rest[0] == ':') {
         // remote :PROGRAM ARGS: a program speaking the remote protocol on its stdin and stdout.
         const std::size_t gap = rest.find(' ');

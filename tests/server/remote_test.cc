@@ -392,3 +392,36 @@ TEST_CASE("serve-shards serves each shard of an index and writes a stub the sear
   for (const ShardStatus& st : searcher.shards()) CHECK(st.remote);
   CHECK(searcher.search(request("the")).total == Searcher(index).search(request("the")).total);
 }
+
+TEST_CASE("stub lines are read as Xapian reads them, nested stubs too, and a missing local shard is named",
+          "[remote]") {
+  ThreeShards s;
+  const std::string nested = s.dir / "nested";
+  std::filesystem::create_directory(nested);
+  std::filesystem::rename(s.dbs[2], nested + "/shard2");
+  spit(nested + "/XAPIANDB", "auto shard2\n");
+  const std::string stub = s.dir / "stub";
+  spit(stub, "# comment\n\nauto shard0\r\nglass " + s.dbs[1] + "\nauto nested\n");
+  OpenedDatabase opened = open_shards(stub);
+  REQUIRE(opened.shards.size() == 3);
+  CHECK(opened.shards[0].name == "shard0");
+  CHECK(opened.shards[2].name == "nested/shard2");
+  CHECK(opened.db.get_doccount() ==
+        opened.shards[0].documents + opened.shards[1].documents + opened.shards[2].documents);
+
+  spit(stub, "auto shard0\nauto gone\n");
+  CHECK(message_of([&] { open_shards(stub); }) == "shard gone: no database there");
+  OpenOptions partial;
+  partial.allow_partial = true;
+  opened = open_shards(stub, partial);
+  CHECK_FALSE(opened.shards[1].ok);
+  CHECK(opened.shard_dbs.size() == 1);
+
+  spit(stub, "auto shard0\nremote nowhere\n");
+  try {
+    open_shards(stub);
+    FAIL("a bad line was accepted");
+  } catch (const EnvironmentError& e) {
+    CHECK(std::string(e.what()).find("bad line 2 in stub database") != std::string::npos);
+  }
+}
