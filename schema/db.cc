@@ -6,8 +6,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include <xinwen/errors.h>
 #include <xinwen/schema.h>
@@ -28,6 +30,139 @@ Xapian::Database open_readable(const std::string& path) {
 }
 
 namespace {
+
+namespace fs = std::filesystem;
+
+// A shard's failure as one line: a timeout says how long was waited, a
+// refused or reset connection says so in the system's words.
+std::string shard_error(const Xapian::Error& e, double timeout) {
+  std::ostringstream seconds;
+  seconds << timeout;
+  const std::string type = e.get_type();
+  if (type == "NetworkTimeoutError") return "timed out after " + seconds.str() + " s";
+  const char* reason = e.get_error_string();
+  if (type == "NetworkError" && reason && *reason) {
+    std::string r = reason;
+    if (r.find("timed out") != std::string::npos) return "timed out after " + seconds.str() + " s";
+    if (!r.empty() && r[0] >= 'A' && r[0] <= 'Z' && !(r.size() > 1 && r[1] >= 'A' && r[1] <= 'Z'))
+      r[0] = static_cast<char>(r[0] - 'A' + 'a');
+    return r;
+  }
+  return describe_xapian_error(e);
+}
+
+// Is path a stub database: a directory holding XAPIANDB, or a text file.
+// A directory that is a database itself, or a single-file database, is not.
+bool is_stub(const fs::path& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return fs::is_regular_file(path / "XAPIANDB", ec);
+  std::ifstream in(path, std::ios::binary);
+  char buf[512];
+  in.read(buf, sizeof buf);
+  return std::string_view(buf, static_cast<std::size_t>(in.gcount())).find('\0') == std::string_view::npos;
+}
+
+struct StubReader {
+  const OpenOptions& options;
+  OpenedDatabase& out;
+  int depth = 0;
+
+  // Opens one shard with open(), recording how it went. A local shard's
+  // error names it as the stub does, not by its full path (the HTTP server
+  // shows these errors to clients).
+  template <typename Open>
+  void add(const std::string& name, bool remote, Open&& open, const std::string& full_path = {}) {
+    ShardStatus st;
+    st.name = name;
+    st.remote = remote;
+    try {
+      Xapian::Database shard = open();
+      check_schema_version(shard);
+      st.documents = shard.get_doccount();
+      st.ok = true;
+      out.db.add_database(shard);
+      out.shard_dbs.push_back(shard);
+    } catch (const Xapian::Error& e) {
+      st.error = shard_error(e, options.remote_timeout);
+    } catch (const EnvironmentError& e) {
+      st.error = e.what();
+    }
+    if (!full_path.empty())
+      for (std::size_t at; (at = st.error.find(full_path)) != std::string::npos;)
+        st.error.replace(at, full_path.size(), name);
+    if (!st.ok && !options.allow_partial) throw ShardUnavailable("shard " + st.name + ": " + st.error);
+    out.shards.push_back(std::move(st));
+  }
+
+  void read(const fs::path& stub_file, const std::string& name_prefix) {
+    if (++depth > 10) throw EnvironmentError("stub database " + stub_file.string() + ": stubs nested too deep");
+    std::ifstream in(stub_file);
+    if (!in) throw EnvironmentError("cannot read stub database " + stub_file.string());
+    const fs::path base = stub_file.parent_path();
+    const unsigned timeout_ms = static_cast<unsigned>(std::lround(options.remote_timeout * 1000));
+    std::string line;
+    for (int number = 1; std::getline(in, line); ++number) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty() || line[0] == '#') continue;
+      const std::size_t space = line.find(' ');
+      const std::string type = line.substr(0, space);
+      const std::string rest = space == std::string::npos ? std::string() : line.substr(space + 1);
+      auto bad = [&] {
+        return EnvironmentError("bad line " + std::to_string(number) + " in stub database " + stub_file.string() +
+                                ": " + line);
+      };
+      if ((type == "auto" || type == "glass" || type == "chert") && !rest.empty()) {
+        fs::path shard = rest;
+        if (shard.is_relative()) shard = base / shard;
+        const std::string name = name_prefix + rest;
+        std::error_code ec;
+        if (type == "auto" && fs::exists(shard, ec) && is_stub(shard)) {
+          read(fs::is_directory(shard, ec) ? shard / "XAPIANDB" : shard, name + "/");
+          continue;
+        }
+        add(
+            name, false,
+            [&] {
+              if (!fs::exists(shard, ec)) throw EnvironmentError("no database there");
+              return Xapian::Database(shard.string());
+            },
+            shard.string());
+      } else if (type == "remote" && !rest.empty() && rest[0] == ':') {
+        // remote :PROGRAM ARGS: a program speaking the remote protocol on its stdin and stdout.
+        const std::size_t gap = rest.find(' ');
+        const std::string program = rest.substr(1, gap == std::string::npos ? std::string::npos : gap - 1);
+        const std::string args = gap == std::string::npos ? std::string() : rest.substr(gap + 1);
+        add(name_prefix + rest, true, [&] { return Xapian::Remote::open(program, args, timeout_ms); });
+      } else if (type == "remote" || type == "tcp") {
+        std::string host, port;
+        if (type == "remote") {
+          const std::size_t colon = rest.rfind(':');
+          if (colon == std::string::npos) throw bad();
+          host = rest.substr(0, colon);
+          port = rest.substr(colon + 1);
+        } else {
+          const std::size_t gap = rest.find(' ');
+          if (gap == std::string::npos) throw bad();
+          host = rest.substr(0, gap);
+          port = rest.substr(gap + 1);
+        }
+        if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+        if (host.empty() || port.empty() || port.size() > 5 ||
+            port.find_first_not_of("0123456789") != std::string::npos || std::stoi(port) > 65535)
+          throw bad();
+        const std::string name = name_prefix + (type == "remote" ? rest : host + ":" + port);
+        add(name, true,
+            [&] { return Xapian::Remote::open(host, static_cast<unsigned>(std::stoi(port)), timeout_ms, timeout_ms); });
+      } else if (type == "inmemory" && rest.empty()) {
+        add(name_prefix + "inmemory", false,
+            [] { return Xapian::Database(std::string(), Xapian::DB_BACKEND_INMEMORY); });
+      } else {
+        throw bad();
+      }
+    }
+    --depth;
+  }
+};
 
 // Makes the database at path if there is none. Xapian writes a new
 // database's files one after another, and a directory left halfway (a run
@@ -65,6 +200,37 @@ void create_if_missing(std::string path) {
 }
 
 }  // namespace
+
+OpenedDatabase open_shards(const std::string& path, const OpenOptions& options) {
+  std::error_code ec;
+  if (!fs::exists(path, ec) || !is_stub(path)) {
+    // One database (or a single-file one): opened and reported as before.
+    OpenedDatabase out;
+    out.db = open_readable(path);
+    out.shard_dbs.push_back(out.db);
+    ShardStatus st;
+    st.name = fs::path(path).filename().string();
+    if (st.name.empty()) st.name = fs::path(path).parent_path().filename().string();
+    st.ok = true;
+    st.documents = out.db.get_doccount();
+    out.shards.push_back(std::move(st));
+    return out;
+  }
+  OpenedDatabase out;
+  StubReader reader{options, out};
+  reader.read(fs::is_directory(path, ec) ? fs::path(path) / "XAPIANDB" : fs::path(path), "");
+  if (out.shard_dbs.empty()) {
+    for (const ShardStatus& st : out.shards)
+      if (!st.ok) return out;  // allow_partial, and every shard failed: the caller decides
+    // An empty stub: as Xapian opens it, with the schema check it fails.
+    try {
+      check_schema_version(out.db);
+    } catch (const EnvironmentError& e) {
+      throw EnvironmentError("cannot open database " + path + ": " + e.what());
+    }
+  }
+  return out;
+}
 
 Xapian::WritableDatabase open_writable(const std::string& path, int flags) {
   create_if_missing(path);

@@ -18,6 +18,7 @@ struct BatchCommand {
   LexiconPaths lexicon;
   bool no_expand = false;
   bool no_collapse = false;
+  OpenOptions open;
 };
 
 // A flag of a query line: true/false or a number (0 is false).
@@ -53,6 +54,7 @@ int run_batch(const BatchCommand& c) {
   using nlohmann::json;
   SearcherOptions options;
   options.lexicon = load_lexicon(c.lexicon);
+  options.open = c.open;
   Searcher searcher(c.db, options);
   std::string line;
   while (std::getline(std::cin, line)) {
@@ -85,6 +87,10 @@ int run_batch(const BatchCommand& c) {
       for (const Hit& h : r.hits) ids.push_back(h.article.id);
       out = {{"total", r.total}, {"ids", ids}};
       if (!r.did_you_mean.empty()) out["did_you_mean"] = r.did_you_mean;
+      if (!r.missing_shards.empty()) {
+        out["partial"] = true;
+        out["missing_shards"] = r.missing_shards;
+      }
     } catch (const std::exception& e) {
       out = {{"error", e.what()}, {"ids", json::array()}};
     }
@@ -107,7 +113,8 @@ Mode add_batch_command(CLI::App& app) {
       "     \"like\": an article id (find articles like it), \"spelling\": true (false: no did_you_mean),\n"
       "     \"expand\": true (false or 0: no expansion across English and Chinese),\n"
       "     \"collapse\": true (false: every copy of a story, not one result per story)}\n"
-      "out {\"ms\":0.4, \"total\":12, \"ids\":[...], \"did_you_mean\": only when offered}\n"
+      "out {\"ms\":0.4, \"total\":12, \"ids\":[...], \"did_you_mean\": only when offered,\n"
+      "     \"partial\": true and \"missing_shards\": [...] only when shards were left out (--allow-partial)}\n"
       "    or  {\"ms\":..., \"error\":..., \"ids\":[]}");
   sub->add_option("--db", c->db, "Database")->required();
   sub->add_option("--limit", c->defaults.limit, "Results per query that gives no limit");
@@ -118,6 +125,7 @@ Mode add_batch_command(CLI::App& app) {
   sub->add_flag("--no-collapse", c->no_collapse,
                 "Every copy of a story for queries that do not say (\"collapse\": true collapses)");
   add_lexicon_options(*sub, c->lexicon, &c->no_expand);
+  add_remote_options(*sub, c->open);
   return {sub, [c] { return run_batch(*c); }};
 }
 

@@ -45,6 +45,17 @@ void add_lexicon_options(CLI::App& app, LexiconPaths& paths, bool* no_expand);
 // unreadable file that was named.
 std::shared_ptr<const Lexicon> load_lexicon(const LexiconPaths& paths);
 
+// --remote-timeout and --allow-partial, for databases whose stub names remote
+// shards (schema/db.h, OpenOptions).
+inline void add_remote_options(CLI::App& app, OpenOptions& open) {
+  app.add_option("--remote-timeout", open.remote_timeout,
+                 "Seconds a remote shard may take to connect and to answer each request")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  app.add_flag("--allow-partial", open.allow_partial,
+               "Answer from the other shards when one is down or too slow (\"partial\": true, \"missing_shards\")");
+}
+
 // The words of a command line as one string, one space between them.
 inline std::string join_words(const std::vector<std::string>& words) { return join(words, " "); }
 

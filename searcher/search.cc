@@ -93,21 +93,93 @@ std::vector<FacetCount> facet_counts(const Xapian::ValueCountMatchSpy& spy, std:
 std::span<const FacetSpec> facet_specs() { return kFacetSpecs; }
 
 Searcher::Searcher(const std::string& path, SearcherOptions options)
-    : path_(path), options_(options), db_(open_readable(path)), builder_(options.limits) {
+    : path_(path), options_(options), builder_(options.limits) {
+  open_all(options_.open.allow_partial);
   builder_.set_lexicon(options_.lexicon);
+}
+
+void Searcher::open_all(bool allow_partial) {
+  OpenOptions o = options_.open;
+  o.allow_partial = allow_partial;
+  OpenedDatabase opened = open_shards(path_, o);
+  if (opened.shard_dbs.empty()) {
+    std::string why;
+    for (const ShardStatus& st : opened.shards)
+      if (!st.ok) why += (why.empty() ? "" : "; ") + ("shard " + st.name + ": " + st.error);
+    throw ShardUnavailable("no shard could be opened: " + why);
+  }
+  const bool missing = std::any_of(opened.shards.begin(), opened.shards.end(), [](auto& st) { return !st.ok; });
+  if (missing) last_shard_retry_ = std::chrono::steady_clock::now();
+  db_ = std::move(opened.db);
+  shards_ = std::move(opened.shards);
+  ++generation_;
+}
+
+void Searcher::retry_missing_shards() {
+  if (std::all_of(shards_.begin(), shards_.end(), [](auto& st) { return st.ok; })) return;
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_shard_retry_ < std::chrono::duration<double>(options_.shard_retry_seconds)) return;
+  last_shard_retry_ = now;
+  try {
+    open_all(true);
+  } catch (const ShardUnavailable&) {
+    // None answered now: go on with what was open.
+  }
+}
+
+void Searcher::require_all_shards() const {
+  std::string why;
+  for (const ShardStatus& st : shards_)
+    if (!st.ok) why += (why.empty() ? "" : "; ") + ("shard " + st.name + ": " + st.error);
+  if (!why.empty()) throw ShardUnavailable(why);
+}
+
+const std::vector<ShardStatus>& Searcher::check_shards() {
+  try {
+    open_all(true);
+  } catch (const ShardUnavailable&) {
+    // Reported through shards_ below, which still lists the last opening.
+    OpenOptions o = options_.open;
+    o.allow_partial = true;
+    shards_ = open_shards(path_, o).shards;
+  }
+  return shards_;
 }
 
 bool Searcher::reopen() {
   try {
     return db_.reopen();
   } catch (const Xapian::Error&) {
-    // The files were swapped (compaction): open afresh.
-    db_ = open_readable(path_);
+    // The files were swapped (compaction), or a remote shard went away: open afresh.
+    open_all(options_.open.allow_partial);
     return true;
   }
 }
 
 SearchResponse Searcher::search(const SearchRequest& request) {
+  const bool partial_ok = request.allow_partial.value_or(options_.open.allow_partial);
+  retry_missing_shards();
+  if (!partial_ok) require_all_shards();
+  for (int attempt = 0;; ++attempt) {
+    try {
+      SearchResponse r = search_retrying(request);
+      for (const ShardStatus& st : shards_)
+        if (!st.ok) r.missing_shards.push_back(st.name);
+      if (!r.missing_shards.empty()) r.partial = true;
+      return r;
+    } catch (const Xapian::NetworkError& e) {
+      // Xapian does not say which shard failed: every shard is opened
+      // afresh (each within the remote timeout), and those that fail now
+      // are the ones named and left out.
+      const std::string what = describe_xapian_error(e);
+      open_all(true);
+      if (!partial_ok) require_all_shards();
+      if (attempt > 0) throw ShardUnavailable("a remote shard failed: " + what);
+    }
+  }
+}
+
+SearchResponse Searcher::search_retrying(const SearchRequest& request) {
   // A database error may be a swap (compaction) under the reader: reopening
   // opens the new files. Twice more, then the error is the world's.
   try {
@@ -357,6 +429,13 @@ std::vector<std::string> Searcher::suggest(std::string_view prefix, std::size_t 
         2);
   } catch (const Xapian::DatabaseModifiedError&) {
     throw EnvironmentError("database keeps changing; try again");
+  } catch (const Xapian::NetworkError& e) {
+    // Completions are not worth a partial answer: name the shard and go on
+    // with the others next time.
+    const std::string what = describe_xapian_error(e);
+    open_all(true);
+    require_all_shards();
+    throw ShardUnavailable("a remote shard failed: " + what);
   }
   std::stable_sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   std::vector<std::string> out;
@@ -393,6 +472,7 @@ nlohmann::json to_json(const SearchResponse& r) {
   if (!r.like.empty()) out["like"] = r.like;
   if (!r.expansions.empty()) out["expansions"] = expansions_json(r.expansions);
   if (r.partial) out["partial"] = true;
+  if (!r.missing_shards.empty()) out["missing_shards"] = r.missing_shards;
   if (!r.facets.empty()) {
     json facets = json::object();
     for (const Facet& f : r.facets) {

@@ -25,6 +25,7 @@ struct SearchCommand {
   bool json = false;
   LexiconPaths lexicon;
   bool no_expand = false;
+  OpenOptions open;
 };
 
 int run_search(SearchCommand& c) {
@@ -32,6 +33,7 @@ int run_search(SearchCommand& c) {
   if (c.request.query.empty() && c.request.like.empty()) throw UsageError("a query or --like ID is needed");
   c.request.expand = !c.no_expand;
   SearcherOptions options;
+  options.open = c.open;
   if (c.request.expand) options.lexicon = load_lexicon(c.lexicon);
   Searcher searcher(c.db, options);
   SearchResponse r = searcher.search(c.request);
@@ -42,6 +44,8 @@ int run_search(SearchCommand& c) {
   const bool tty = isatty(STDOUT_FILENO);
   const std::string what =
       r.like.empty() ? r.query : "articles like " + r.like + (r.query.empty() ? "" : " and " + r.query);
+  if (!r.missing_shards.empty())
+    std::printf("Partial results: shards not searched: %s\n", join(r.missing_shards, ", ").c_str());
   if (!r.did_you_mean.empty()) std::printf("Did you mean: %s\n", r.did_you_mean.c_str());
   if (r.hits.empty()) {
     std::printf("No results for %s\n", what.c_str());
@@ -114,6 +118,7 @@ Mode add_search_options(CLI::App& app) {
   g->add_flag("!--no-collapse", r.collapse, "Show every copy of a syndicated story, not one result per story");
   g->add_option("query", c->words, "The query; put -- first if it starts with a dash")->default_str("");
   add_lexicon_options(*g, c->lexicon, &c->no_expand);
+  add_remote_options(*g, c->open);
   return {g, [c] { return run_search(*c); }};
 }
 

@@ -81,6 +81,12 @@ Mode add_serve_command(CLI::App& app) {
       ->check(CLI::Range(0, 300));
   sub->add_flag("--access-log", o->access_log, "Log each request (address, method, path, status) to stderr");
   add_lexicon_options(*sub, *lexicon, nullptr);
+  sub->add_option("--remote-timeout", o->remote_timeout,
+                  "Seconds a remote shard may take to connect and to answer each request")
+      ->check(CLI::Range(0.1, 3600.0))
+      ->capture_default_str();
+  sub->add_flag("--allow-partial", o->allow_partial,
+                "Answer from the other shards when one is down or too slow, unless a request says partial=0");
   return {sub, [o, lexicon] {
             if (o->static_dir.empty()) o->static_dir = default_static_dir();
             o->lexicon = load_lexicon(*lexicon);  // once: every worker reads it

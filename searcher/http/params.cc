@@ -80,6 +80,17 @@ SearchRequest search_params(const httplib::Request& req, const ServerOptions& op
   sr.expand = !(expand == "0" || expand == "false");
   std::string collapse = req.get_param_value("collapse");
   sr.collapse = !(collapse == "0" || collapse == "false");
+  // partial=1 accepts an answer without the shards that are down, partial=0
+  // refuses one; absent, the server's --allow-partial decides.
+  std::string partial = req.get_param_value("partial");
+  if (partial == "1" || partial == "true")
+    sr.allow_partial = true;
+  else if (partial == "0" || partial == "false")
+    sr.allow_partial = false;
+  else if (partial.empty())
+    sr.allow_partial = opt.allow_partial;
+  else
+    throw UsageError("partial must be 1 or 0");
   return sr;
 }
 

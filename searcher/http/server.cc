@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <xapian.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -136,6 +137,10 @@ struct HttpServer::Impl {
     searcher_options.facet_sample = opt.facet_sample;
     searcher_options.time_limit = opt.search_time_limit;
     searcher_options.lexicon = opt.lexicon;
+    searcher_options.open.remote_timeout = opt.remote_timeout;
+    // Workers open whatever shards answer; each request decides whether an
+    // answer without the others will do (SearchRequest::allow_partial).
+    searcher_options.open.allow_partial = true;
     if (!opt.static_dir.empty()) {
       std::error_code ec;
       fs::path root = fs::canonical(opt.static_dir, ec);
@@ -159,7 +164,12 @@ struct HttpServer::Impl {
       } else {
         w->searcher->reopen();
         Xapian::Database& db = w->searcher->database();
-        if (db.get_uuid() != w->uuid) {
+        if (w->searcher->shard_generation() != w->shard_generation) {
+          // The searcher left out a shard or took one back: its own doing, no new database.
+          w->shard_generation = w->searcher->shard_generation();
+          w->uuid = db.get_uuid();
+          w->identity = database_identity(db);
+        } else if (db.get_uuid() != w->uuid) {
           open_searcher(*w);
         } else {
           check_schema_version(db);  // a commit may have come from another version
@@ -179,6 +189,7 @@ struct HttpServer::Impl {
     w.searcher = std::make_unique<Searcher>(opt.db, searcher_options);
     w.checked = Clock::now();
     w.uuid = w.searcher->database().get_uuid();
+    w.shard_generation = w.searcher->shard_generation();
     w.identity = database_identity(w.searcher->database());
   }
 
@@ -198,8 +209,10 @@ struct HttpServer::Impl {
     if (!key.empty()) {
       if (std::shared_ptr<const std::string> hit = cache.get(key)) return send_body(res, *hit, true);
     }
-    auto body = std::make_shared<const std::string>(dump(compute()));
-    if (!key.empty()) cache.put(key, body);
+    json answer = compute();
+    auto body = std::make_shared<const std::string>(dump(answer));
+    // An answer without some shards is not kept: the next may have them.
+    if (!key.empty() && !answer.contains("missing_shards")) cache.put(key, body);
     send_body(res, *body, false);
   }
 
@@ -227,6 +240,12 @@ struct HttpServer::Impl {
       body();
     } catch (const UsageError& e) {
       send_error(res, 400, e.what());
+    } catch (const ShardUnavailable& e) {
+      // The searcher stays: it knows when to try the shard again. The
+      // message names shards as the stub does (an address, or a name
+      // beside the stub), no other path.
+      res.set_header("Retry-After", "5");
+      send_error(res, 503, e.what());
     } catch (const SearchTimeout&) {
       res.set_header("Retry-After", "1");
       send_error(res, 503, "the search took longer than the server allows; try a narrower query");
@@ -254,6 +273,7 @@ struct HttpServer::Impl {
       request.push_back(sr.spelling);
       request.push_back(sr.expand);
       request.push_back(sr.collapse);
+      request.push_back(sr.allow_partial.value_or(false));
       cached(res, dump(request), [&] { return to_json(searcher().search(sr)); });
     });
   }
@@ -270,14 +290,51 @@ struct HttpServer::Impl {
     });
   }
 
+  static json shards_json(const std::vector<ShardStatus>& shards) {
+    json out = json::array();
+    for (const ShardStatus& st : shards) {
+      json one = {{"name", st.name}, {"remote", st.remote}, {"status", st.ok ? "ok" : "down"}};
+      if (st.ok)
+        one["documents"] = st.documents;
+      else
+        one["error"] = st.error;
+      out.push_back(std::move(one));
+    }
+    return out;
+  }
+
   void health(httplib::Response& res) {
     try {
-      Xapian::Database& db = searcher(true).database();
-      send_json(res, 200,
-                json{{"status", "ok"},
-                     {"documents", db.get_doccount()},
-                     {"last_update", db.get_metadata(std::string(kMetaLastUpdate))},
-                     {"schema_version", db.get_metadata(std::string(kMetaSchemaVersion))}});
+      Searcher& s = searcher(true);
+      const std::vector<ShardStatus>& shards = s.check_shards();
+      note_shard_change();
+      Xapian::Database& db = s.database();
+      const bool all_up = std::all_of(shards.begin(), shards.end(), [](auto& st) { return st.ok; });
+      // Some shards down: a server that answers without them is degraded
+      // but serving (200, so a load balancer keeps it); one that refuses
+      // partial answers cannot answer searches (503).
+      const bool serving = all_up || opt.allow_partial;
+      json body{{"status", all_up    ? "ok"
+                           : serving ? "degraded"
+                                     : "unavailable"},
+                {"documents", db.get_doccount()},
+                {"last_update", db.get_metadata(std::string(kMetaLastUpdate))},
+                {"schema_version", db.get_metadata(std::string(kMetaSchemaVersion))},
+                {"shards", shards_json(shards)}};
+      if (!serving) body["error"] = "a shard of the search index is unavailable";
+      send_json(res, serving ? 200 : 503, body);
+      return;
+    } catch (const ShardUnavailable& e) {
+      // No shard answered at all.
+      OpenOptions o = searcher_options.open;
+      json body{{"status", "unavailable"}, {"error", e.what()}};
+      try {
+        body["shards"] = shards_json(open_shards(opt.db, o).shards);
+      } catch (const std::exception&) {
+      }
+      drop_searcher();
+      send_json(res, 503, body);
+      return;
     } catch (const EnvironmentError& e) {
       unavailable(res, e.what());
     } catch (const Xapian::Error& e) {
@@ -300,6 +357,15 @@ struct HttpServer::Impl {
       }
       res.set_content(dump(body), kJsonType);
     }
+  }
+
+  // After the searcher changed its shards itself, the worker's record of it follows.
+  void note_shard_change() {
+    Worker* w = current_worker();
+    if (!w || !w->searcher) return;
+    w->shard_generation = w->searcher->shard_generation();
+    w->uuid = w->searcher->database().get_uuid();
+    w->identity = database_identity(w->searcher->database());
   }
 
   void configure() {
@@ -422,8 +488,13 @@ int serve(const ServerOptions& o) {
   else if (!fs::is_regular_file(fs::path(o.static_dir) / "index.html", ec))
     server_log("warning: no index.html in " + o.static_dir);
   try {
-    Searcher probe(o.db);
+    SearcherOptions probe_options;
+    probe_options.open.remote_timeout = o.remote_timeout;
+    probe_options.open.allow_partial = true;
+    Searcher probe(o.db, probe_options);
     server_log("database " + o.db + ": " + std::to_string(probe.database().get_doccount()) + " documents");
+    for (const ShardStatus& st : probe.shards())
+      if (!st.ok) server_log("warning: shard " + st.name + ": " + st.error);
   } catch (const std::exception& e) {
     server_log(std::string("warning: ") + e.what() + "; answering 503 until it can be opened");
   }

@@ -29,6 +29,7 @@ struct Worker {
   std::string identity;                             // what the reader sees (see database_identity)
   std::string location;                             // database_location() when the reader was opened
   std::string uuid;                                 // the database's UUID then
+  unsigned shard_generation = 0;                    // Searcher::shard_generation() then
 };
 
 // The worker running the calling thread; null outside the pool.

@@ -178,6 +178,7 @@
     pager.hidden = true;
     pager.replaceChildren();
     drawAlsoSearched([]);
+    drawPartialNotice([]);
   }
 
   function showMessage(text, isError) {
@@ -260,6 +261,7 @@
       statusLine.replaceChildren(s.q ? `${what}, for ` : what, ...(s.q ? [query] : []), '.');
     }
     drawAlsoSearched(data.expansions);
+    drawPartialNotice(data.missing_shards);
     // A spelling correction that finds more: offered as a link, never applied.
     if (typeof data.did_you_mean === 'string' && data.did_you_mean !== '') {
       const next = { ...s, q: data.did_you_mean, page: 1 };
@@ -324,6 +326,22 @@
       parts.push(el('p', { className: 'hit-missing' }, 'Missing: ', ...words));
     }
     return el('li', { className: 'hit', lang: langFor(title, hit.lang) }, ...parts);
+  }
+
+  // Shards of the index that were down or too slow and were left out of
+  // this answer (the server allowed a partial answer): named, so that the
+  // results are not taken for all there is.
+  function drawPartialNotice(missing) {
+    const line = $('partial-notice');
+    const names = (Array.isArray(missing) ? missing : []).filter((n) => typeof n === 'string');
+    if (names.length === 0) {
+      line.hidden = true;
+      line.replaceChildren();
+      return;
+    }
+    const which = names.length === 1 ? 'One part of the index' : `${names.length} parts of the index`;
+    line.replaceChildren(`${which} did not answer, so these results may be incomplete. Not searched: ${names.join(', ')}.`);
+    line.hidden = false;
   }
 
   // What the query's words were expanded to (other names, kind words,

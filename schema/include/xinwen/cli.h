@@ -19,7 +19,7 @@ namespace xinwen {
 
 // Parses argv into app, then calls run() and returns its status. --help
 // prints and exits 0; a parse error prints CLI11's message and exits
-// kExitUsage, as does any Error, Xapian::Error or other exception that run()
+// kExitUsage, as does any Error (but ShardUnavailable: kExitUnavailable), Xapian::Error or other exception that run()
 // lets through, each reported as "PROGRAM: message" on stderr with the
 // control characters of the message escaped (they may come from input).
 template <typename Run>
@@ -32,6 +32,9 @@ int run_main(CLI::App& app, int argc, char** argv, Run&& run) {
   }
   try {
     return run();
+  } catch (const ShardUnavailable& e) {
+    std::fprintf(stderr, "%s: %s\n", program.c_str(), escape_controls(e.what()).c_str());
+    return kExitUnavailable;
   } catch (const Error& e) {
     std::fprintf(stderr, "%s: %s\n", program.c_str(), escape_controls(e.what()).c_str());
   } catch (const Xapian::Error& e) {

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace xinwen {
 
@@ -18,6 +19,45 @@ namespace xinwen {
 // check. Throws EnvironmentError if it is missing, unreadable or of another
 // schema version.
 Xapian::Database open_readable(const std::string& path);
+
+// How a database whose stub names remote shards is opened (open_shards).
+struct OpenOptions {
+  // Seconds a remote shard may take to accept the connection, and then to
+  // answer each request; past it the call fails instead of waiting.
+  double remote_timeout = 10;
+  // A shard that cannot be opened is left out (and named) instead of failing
+  // the whole opening.
+  bool allow_partial = false;
+};
+
+// One shard of a stub database, as open_shards found it.
+struct ShardStatus {
+  std::string name;  // as the stub writes it: "2025-06", "127.0.0.1:7001"
+  bool remote = false;
+  bool ok = false;
+  std::string error;  // one line, when !ok
+  Xapian::doccount documents = 0;
+};
+
+struct OpenedDatabase {
+  Xapian::Database db;                      // every shard that opened, added in the stub's order
+  std::vector<ShardStatus> shards;          // every shard, opened or not
+  std::vector<Xapian::Database> shard_dbs;  // one per shard that opened (ok), in order
+};
+
+// Opens path read-only as open_readable does, but reads a stub database
+// (a stub file, or a directory holding a XAPIANDB stub; nested stubs too)
+// line by line as Xapian 1.4 does ("auto|glass|chert PATH" relative to the
+// stub's folder, "remote HOST:PORT", "remote :PROGRAM ARGS", "tcp HOST PORT",
+// "inmemory"; blank lines and lines starting with # are skipped), opening
+// remote shards with options.remote_timeout so that no call on them waits
+// longer. Each shard is checked against the schema. A plain database
+// directory is one local shard. Throws ShardUnavailable naming the first
+// shard that failed ("shard 127.0.0.1:7001: connection refused"), unless
+// options.allow_partial: then failed shards are only reported, and the
+// result may have no shard open at all (shard_dbs empty). Throws
+// EnvironmentError for a missing path or a malformed stub.
+OpenedDatabase open_shards(const std::string& path, const OpenOptions& options = {});
 
 // Opens a database for writing, creating it if missing (made beside path and
 // renamed into place, so path is never half a database), and checks its

@@ -29,10 +29,19 @@ class EnvironmentError : public Error {
   using Error::Error;
 };
 
+// A shard of a stub database (usually a remote one) cannot be reached or did
+// not answer within the remote timeout. The message names the shard(s) as
+// the stub writes them, never a local path beyond that.
+class ShardUnavailable : public EnvironmentError {
+ public:
+  using EnvironmentError::EnvironmentError;
+};
+
 // Documented exit statuses shared by both programs.
 inline constexpr int kExitOk = 0;
-inline constexpr int kExitRejected = 1;  // xinwen-index: some records were rejected
-inline constexpr int kExitUsage = 2;     // bad arguments, bad query, missing or wrong database
+inline constexpr int kExitRejected = 1;     // xinwen-index: some records were rejected
+inline constexpr int kExitUsage = 2;        // bad arguments, bad query, missing or wrong database
+inline constexpr int kExitUnavailable = 3;  // xinwen-search: a shard is down or too slow (ShardUnavailable)
 inline constexpr int kExitInterrupted = 130;
 
 }  // namespace xinwen

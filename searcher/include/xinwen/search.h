@@ -6,8 +6,10 @@
 
 #include <xapian.h>
 
+#include <chrono>
 #include <memory>
 #include <nlohmann/json_fwd.hpp>
+#include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -46,6 +48,10 @@ struct SearchRequest {
   bool spelling = true;  // offer a spelling correction (SearchResponse::did_you_mean)
   bool expand = true;    // expand words across English and Chinese (SearcherOptions::lexicon)
   bool collapse = true;  // copies of one story (kSlotStory) show as one hit
+  // A shard that is down or too slow is left out (SearchResponse::missing_shards)
+  // instead of failing the search with ShardUnavailable; unset: as
+  // SearcherOptions::open.allow_partial says.
+  std::optional<bool> allow_partial;
 };
 
 struct Hit {
@@ -95,7 +101,10 @@ struct SearchResponse {
   std::string did_you_mean;           // the query with English words corrected, when that finds more; else empty
   std::string like;                   // SearchRequest::like
   std::vector<Expansion> expansions;  // what the query's words were expanded to ("also searched")
-  bool partial = false;               // the time limit left out the facet counts or the spelling suggestion
+  // The answer is incomplete: the time limit left out the facet counts or the
+  // spelling suggestion, or shards were missing (missing_shards).
+  bool partial = false;
+  std::vector<std::string> missing_shards;  // shards left out, as the stub names them
 };
 
 // A search that ran past SearcherOptions::time_limit before its results were
@@ -116,15 +125,29 @@ struct SearcherOptions {
   // Entities and the dictionary for query expansion (QueryBuilder::set_lexicon);
   // null: queries are taken literally. Shared, read-only, by any number of Searchers.
   std::shared_ptr<const Lexicon> lexicon;
+  // Remote shards: their timeout, and whether a shard that cannot be opened
+  // is left out (open_shards). A search may leave out shards only when its
+  // request allows it (SearchRequest::allow_partial).
+  OpenOptions open;
+  // Seconds before a left-out shard is tried again, so that a dead shard does
+  // not cost every search a connection attempt.
+  double shard_retry_seconds = 5;
 };
 
 class Searcher {
  public:
-  // Opens path read-only (a database directory or a stub file). Throws
-  // EnvironmentError if it is missing, unreadable or of another schema.
+  // Opens path read-only (a database directory or a stub file, whose remote
+  // shards are opened as options.open says). Throws EnvironmentError if it is
+  // missing, unreadable or of another schema, ShardUnavailable if a shard
+  // cannot be opened (with options.open.allow_partial: if none can).
   explicit Searcher(const std::string& path, SearcherOptions options = {});
 
-  // Throws UsageError on a bad query or request.
+  // Throws UsageError on a bad query or request. A shard that fails during
+  // the search (a remote one down, or silent past the remote timeout) makes
+  // it throw ShardUnavailable naming the shard; when the request allows
+  // partial answers, the search is run once more without it instead and the
+  // answer names it in missing_shards. Left-out shards are tried again at
+  // most every shard_retry_seconds.
   SearchResponse search(const SearchRequest& request);
 
   // Completions for what a user is typing: indexed words that start with the
@@ -136,16 +159,34 @@ class Searcher {
   // Picks up the writer's latest commit; true if anything changed.
   bool reopen();
 
+  // Every shard, as last opened: which are in use and why the others are not.
+  const std::vector<ShardStatus>& shards() const { return shards_; }
+  // Opens every shard afresh (for a health check) and returns their state;
+  // the searcher goes on with those that answered. Throws nothing for shards.
+  const std::vector<ShardStatus>& check_shards();
+  // Counts the times the set of shards in use changed (a shard left out or
+  // back), which changes database().get_uuid() without a new commit.
+  unsigned shard_generation() const { return generation_; }
+
   Xapian::Database& database() { return db_; }
   QueryBuilder& builder() { return builder_; }
 
  private:
   SearchResponse search_once(const SearchRequest& request);
+  SearchResponse search_retrying(const SearchRequest& request);
+  // Opens every shard of path_ afresh; throws ShardUnavailable if a shard
+  // fails and !allow_partial, or if none opened.
+  void open_all(bool allow_partial);
+  void retry_missing_shards();
+  void require_all_shards() const;
   Snippet make_snippet(const std::string& text, const Highlights& hl, std::size_t chars);
 
   std::string path_;
   SearcherOptions options_;
   Xapian::Database db_;
+  std::vector<ShardStatus> shards_;
+  unsigned generation_ = 0;
+  std::chrono::steady_clock::time_point last_shard_retry_{};
   QueryBuilder builder_;
 };
 

@@ -59,6 +59,10 @@ struct ServerOptions {
   double reopen_interval = 1.0;            // seconds between checks for a new commit; 0: every request
   bool access_log = false;                 // one line per request on stderr
   std::shared_ptr<const Lexicon> lexicon;  // query expansion, shared by every worker; null: none
+  double remote_timeout = 10;              // seconds a remote shard may take to connect and to answer each request
+  // A search may leave out shards that are down (partial=1 asks it per
+  // request, partial=0 refuses it); /healthz then says "degraded", not 503.
+  bool allow_partial = false;
 };
 
 class HttpServer {
