@@ -292,7 +292,8 @@ TEST_CASE("a re-add whose date moves an article to another shard leaves it in ex
   }
 }
 
-TEST_CASE("--jobs 2 on a sharded index writes the same articles and stories as one writer", "[shards]") {
+TEST_CASE("two writer threads (add --jobs 2) on a sharded index write the same articles and stories as one writer",
+          "[shards]") {
   TempDir t;
   std::vector<Article> articles = corpus();
   // Within the input, one id comes back with a date in another month.
