@@ -408,3 +408,30 @@ TEST_CASE("compact rewrites only the shards that changed since their last compac
   test::RunResult plain = test::run(idx() + " compact --db " + t / "nothing");
   CHECK(plain.status == 2);
 }
+
+TEST_CASE("an id left in two shards by a killed run is mended by its next add or delete", "[shards]") {
+  TempDir t;
+  const std::vector<Article> articles = corpus();
+  build_sharded(t / "months", "month", articles);
+  // What a run killed between two shards' commits can leave: the old copy
+  // still in its shard, the new one committed in another.
+  Article a = articles[1], b = articles[2];
+  for (Article* x : {&a, &b}) {
+    Article stray = *x;
+    stray.published = "2024-09-09T09:00:00Z";
+    stray.body += " Stray copy.";
+    Indexer ix(t / "months/2024-09");
+    ix.add(stray);
+    ix.finish();
+    REQUIRE(shards_with(t / "months", x->id).size() == 2);
+  }
+  {
+    ShardedIndexer ix(t / "months");
+    a.body += " Corrected.";
+    CHECK(ix.add(a) == AddResult::kReplaced);
+    CHECK(ix.remove(b.id));
+    ix.finish();
+  }
+  CHECK(shards_with(t / "months", a.id) == std::vector<std::string>{"2024-02"});
+  CHECK(shards_with(t / "months", b.id).empty());
+}
