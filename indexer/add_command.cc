@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include <xinwen/load.h>
 #include <xinwen/progress.h>
 #include <xinwen/readers.h>
+#include <xinwen/shards.h>
 #include "commands.h"
 
 namespace xinwen::cli {
@@ -25,6 +27,7 @@ struct AddArgs {
   std::string db;
   std::vector<std::string> paths;
   unsigned jobs = 1;
+  std::string shards;  // --shards, empty when not given
   IndexerOptions indexer;
   ReadOptions read;
   bool quiet = false;
@@ -69,7 +72,12 @@ int run_add(const AddArgs& args) {
   std::size_t warnings_shown = 0, warnings_hidden = 0;
   constexpr std::size_t kMaxWarnings = 20;
 
-  Loader loader(args.db, args.jobs, args.indexer, &counters);
+  std::optional<ShardScheme> shards;
+  if (!args.shards.empty()) {
+    shards = parse_shard_scheme(args.shards);
+    if (!shards) throw UsageError("--shards takes month, year or hash:N (N from 1 to 1024), not " + args.shards);
+  }
+  Loader loader(args.db, args.jobs, args.indexer, &counters, shards);
   for (const std::string& note : loader.notes())
     std::fprintf(stderr, "xinwen-index: %s\n", escape_controls(note).c_str());
 
@@ -140,7 +148,10 @@ Command add_add_command(CLI::App& app) {
   CLI::App* add =
       app.add_subcommand("add", "Add or replace articles from JSON Lines, Markdown, text files, folders or - (stdin)");
   add->add_option("--db", args->db, "Database directory (created if missing)")->required();
-  add->add_option("-j,--jobs", args->jobs, "Writer threads for a new database (shards merged at the end)")
+  add->add_option("--shards", args->shards,
+                  "Keep DIR as a sharded index: month, year or hash:N (a new index; later runs route the same way)");
+  add->add_option("-j,--jobs", args->jobs,
+                  "Writer threads for a new database (shards merged at the end), or for a sharded index")
       ->check(CLI::Range(1u, 64u));
   add->add_option("--batch-size", args->indexer.batch_size, "Articles per commit")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1000000}));

@@ -18,6 +18,7 @@ Command add_add_command(CLI::App& app);
 Command add_delete_command(CLI::App& app);
 Command add_stats_command(CLI::App& app);
 Command add_fetch_command(CLI::App& app);
+Command add_compact_command(CLI::App& app);
 
 // True once SIGINT or SIGTERM arrived: what is complete is committed, and the
 // command ends with kExitInterrupted.

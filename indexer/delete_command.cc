@@ -6,6 +6,7 @@
 
 #include <xinwen/ascii.h>
 #include <xinwen/errors.h>
+#include <xinwen/shards.h>
 #include <xinwen/writer.h>
 #include "commands.h"
 
@@ -17,8 +18,8 @@ struct DeleteArgs {
   std::vector<std::string> ids;
 };
 
-int run_delete(const DeleteArgs& args) {
-  Indexer indexer(args.db);
+template <typename Writer>
+int delete_ids(Writer& indexer, const DeleteArgs& args) {
   std::size_t removed = 0, missing = 0;
   for (const std::string& id : args.ids) {
     if (indexer.remove(id)) {
@@ -31,6 +32,16 @@ int run_delete(const DeleteArgs& args) {
   indexer.finish();
   std::printf("deleted %zu, not found %zu\n", removed, missing);
   return missing ? kExitRejected : kExitOk;
+}
+
+int run_delete(const DeleteArgs& args) {
+  // A sharded index: each id is removed from whatever shard holds it.
+  if (is_sharded(args.db)) {
+    ShardedIndexer indexer(args.db);
+    return delete_ids(indexer, args);
+  }
+  Indexer indexer(args.db);
+  return delete_ids(indexer, args);
 }
 
 }  // namespace

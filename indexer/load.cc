@@ -8,8 +8,17 @@
 
 namespace xinwen {
 
-Loader::Loader(const std::string& path, unsigned jobs, IndexerOptions options, LoadCounters* counters)
+Loader::Loader(const std::string& path, unsigned jobs, IndexerOptions options, LoadCounters* counters,
+               const std::optional<ShardScheme>& shards)
     : counters_(counters) {
+  if (shards || is_sharded(path)) {
+    open_sharded(path, shards);
+    if (jobs > 1)
+      sharded_parallel_ = std::make_unique<ParallelShardLoader>(path, jobs, options, counters);
+    else
+      sharded_ = std::make_unique<ShardedIndexer>(path, options);
+    return;
+  }
   // The one writer opens (or creates) the database and checks its schema;
   // when it shows a new or empty folder it makes way for the parallel load.
   indexer_ = std::make_unique<Indexer>(path, options);
@@ -60,11 +69,15 @@ std::vector<std::string> remove_parallel_leftovers(const std::string& path) {
 }
 
 void Loader::add(Article article) {
+  if (sharded_parallel_) {
+    sharded_parallel_->submit(std::move(article));
+    return;
+  }
   if (parallel_) {
     parallel_->submit(std::move(article));
     return;
   }
-  switch (indexer_->add(article)) {
+  switch (sharded_ ? sharded_->add(article) : indexer_->add(article)) {
     case AddResult::kAdded: ++counters_->added; break;
     case AddResult::kReplaced: ++counters_->replaced; break;
     case AddResult::kUnchanged: ++counters_->unchanged; break;
@@ -72,6 +85,8 @@ void Loader::add(Article article) {
 }
 
 void Loader::finish() {
+  if (sharded_parallel_) sharded_parallel_->finish();
+  if (sharded_) sharded_->finish();
   if (parallel_) parallel_->finish();
   if (indexer_) indexer_->finish();
 }

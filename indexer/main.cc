@@ -1,5 +1,5 @@
 // xinwen-index: add articles to a database, delete them, report statistics,
-// and the nightly fetch. One file per subcommand (*_command.cc); this file
+// the nightly fetch, and the compaction of sharded indexes. One file per subcommand (*_command.cc); this file
 // only assembles them. Exit status: 0 all went in, 1 some records were
 // rejected (or ids not found, or feeds failed), 2 bad usage or an unusable
 // database, 130 interrupted (what was committed stays).
@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   // Help shows each option's real default, read from the options it is bound to.
   app.option_defaults()->always_capture_default();
   const std::vector<Command> commands = {add_add_command(app), add_delete_command(app), add_stats_command(app),
-                                         add_fetch_command(app)};
+                                         add_fetch_command(app), add_compact_command(app)};
   return xinwen::run_main(app, argc, argv, [&] {
     std::signal(SIGINT, on_stop_signal);
     std::signal(SIGTERM, on_stop_signal);

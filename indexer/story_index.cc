@@ -37,7 +37,9 @@ void StoryIndex::load(const Xapian::Database& db) {
   }
 }
 
-std::string StoryIndex::find(const Fingerprint& fp, Xapian::docid self) const {
+std::string StoryIndex::find(const Fingerprint& fp, Xapian::docid self) const { return nearest(fp, self).second; }
+
+std::pair<int, std::string> StoryIndex::nearest(const Fingerprint& fp, Xapian::docid self) const {
   int best = 65;
   std::uint64_t story = 0;
   for (int b = 0; b < kFingerprintBands && best > 0; ++b) {
@@ -60,7 +62,7 @@ std::string StoryIndex::find(const Fingerprint& fp, Xapian::docid self) const {
       }
     }
   }
-  return best <= 64 ? story_text(story) : std::string();
+  return {best, best <= 64 ? story_text(story) : std::string()};
 }
 
 void StoryIndex::put(Xapian::docid did, const Fingerprint& fp, std::string_view story) {
@@ -78,6 +80,36 @@ void StoryIndex::put(Xapian::docid did, const Fingerprint& fp, std::string_view 
 
 void StoryIndex::erase(Xapian::docid did) {
   if (did < entries_.size()) entries_[did].live = false;
+}
+
+StoryIndex& ShardStories::at(std::size_t shard) {
+  if (shards_.size() <= shard) shards_.resize(shard + 1);
+  return shards_[shard];
+}
+
+void ShardStories::load(std::size_t shard, const Xapian::Database& db) {
+  std::lock_guard lock(mutex_);
+  at(shard).load(db);
+}
+
+std::string ShardStories::find(const Fingerprint& fp, std::size_t shard, Xapian::docid self) const {
+  std::lock_guard lock(mutex_);
+  std::pair<int, std::string> best{65, {}};
+  for (std::size_t k = 0; k < shards_.size() && best.first > 0; ++k) {
+    std::pair<int, std::string> found = shards_[k].nearest(fp, k == shard ? self : 0);
+    if (found.first < best.first) best = std::move(found);
+  }
+  return best.second;
+}
+
+void ShardStories::put(std::size_t shard, Xapian::docid did, const Fingerprint& fp, std::string_view story) {
+  std::lock_guard lock(mutex_);
+  at(shard).put(did, fp, story);
+}
+
+void ShardStories::erase(std::size_t shard, Xapian::docid did) {
+  std::lock_guard lock(mutex_);
+  at(shard).erase(did);
 }
 
 }  // namespace xinwen

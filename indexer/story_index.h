@@ -3,14 +3,20 @@
 // fingerprint's bands, so that the copies within kNearDuplicateRadius of a new
 // article are found without reading a document. Used by Indexer (and the join
 // pass after a parallel load) from one thread; not thread-safe.
+// ShardStories joins the StoryIndex of every shard of a sharded index, so
+// that copies of one story get one story id whatever shard they are in; its
+// methods lock, so the writer threads of a parallel load may share one.
 #pragma once
 
 #include <xapian.h>
 
 #include <array>
 #include <cstdint>
+#include <deque>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <xinwen/fingerprint.h>
@@ -26,6 +32,9 @@ class StoryIndex {
   // The story id of the nearest document that is the same story as fp (other
   // than self), or an empty string when there is none.
   std::string find(const Fingerprint& fp, Xapian::docid self = 0) const;
+
+  // The same, with the Hamming distance to it (65 when there is none).
+  std::pair<int, std::string> nearest(const Fingerprint& fp, Xapian::docid self = 0) const;
 
   // Records (or replaces) document did; a story that is not 16 hex digits is
   // not recorded.
@@ -45,6 +54,25 @@ class StoryIndex {
 
   std::vector<Entry> entries_;  // by docid
   std::array<std::vector<std::vector<Xapian::docid>>, kFingerprintBands> buckets_;
+};
+
+class ShardStories {
+ public:
+  // Shards are numbered by the caller (0, 1, ... in the order it meets them);
+  // load reads shard k's stories from db.
+  void load(std::size_t shard, const Xapian::Database& db);
+
+  // The story id of the nearest copy of fp in any shard (other than document
+  // self of shard `shard`), or an empty string. The first shard wins a tie.
+  std::string find(const Fingerprint& fp, std::size_t shard, Xapian::docid self) const;
+  void put(std::size_t shard, Xapian::docid did, const Fingerprint& fp, std::string_view story);
+  void erase(std::size_t shard, Xapian::docid did);
+
+ private:
+  StoryIndex& at(std::size_t shard);
+
+  mutable std::mutex mutex_;
+  std::deque<StoryIndex> shards_;
 };
 
 }  // namespace xinwen

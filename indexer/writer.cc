@@ -127,6 +127,13 @@ void Indexer::remove_spelling(Xapian::docid did) {
 }
 
 void Indexer::assign_story(Xapian::Document& doc, Xapian::docid self) {
+  if (shared_) {
+    std::optional<Fingerprint> fp = parse_fingerprint(doc.get_value(kSlotFingerprint));
+    if (!fp) return;
+    if (std::string story = shared_->find(*fp, shard_, self); !story.empty()) doc.add_value(kSlotStory, story);
+    if (self) shared_->put(shard_, self, *fp, doc.get_value(kSlotStory));
+    return;
+  }
   if (!stories_) {
     // Loaded on the first add: stats and delete never pay for it.
     stories_ = std::make_unique<StoryIndex>();
@@ -136,6 +143,21 @@ void Indexer::assign_story(Xapian::Document& doc, Xapian::docid self) {
   if (!fp) return;
   if (std::string story = stories_->find(*fp, self); !story.empty()) doc.add_value(kSlotStory, story);
   if (self) stories_->put(self, *fp, doc.get_value(kSlotStory));
+}
+
+void Indexer::record_story(Xapian::docid did, const Xapian::Document& doc) {
+  std::optional<Fingerprint> fp = parse_fingerprint(doc.get_value(kSlotFingerprint));
+  if (!fp) return;
+  if (shared_)
+    shared_->put(shard_, did, *fp, doc.get_value(kSlotStory));
+  else
+    stories_->put(did, *fp, doc.get_value(kSlotStory));
+}
+
+Indexer::Indexer(const std::string& path, IndexerOptions options, ShardStories* shared, std::size_t shard)
+    : Indexer(path, options) {
+  shared_ = shared;
+  shard_ = shard;
 }
 
 Indexer::Indexer(const std::string& path, IndexerOptions options)
@@ -182,7 +204,7 @@ AddResult Indexer::add(const Article& article) {
   Xapian::Document doc = make_document(article, analyzer_);
   add_spelling(doc);
   assign_story(doc, 0);
-  stories_->put(db_.add_document(doc), *parse_fingerprint(doc.get_value(kSlotFingerprint)), doc.get_value(kSlotStory));
+  record_story(db_.add_document(doc), doc);
   maybe_commit();
   return AddResult::kAdded;
 }
@@ -193,6 +215,7 @@ bool Indexer::remove(std::string_view id) {
   if (p == db_.postlist_end(term)) return false;
   for (; p != db_.postlist_end(term); ++p) {
     remove_spelling(*p);
+    if (shared_) shared_->erase(shard_, *p);
     if (stories_) stories_->erase(*p);
   }
   db_.delete_document(term);

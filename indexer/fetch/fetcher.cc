@@ -30,6 +30,7 @@
 #include <xinwen/fetch/robots.h>
 #include <xinwen/fetch/url.h>
 #include <xinwen/schema.h>
+#include <xinwen/shards.h>
 
 namespace xinwen {
 namespace {
@@ -120,6 +121,16 @@ class Sink {
   virtual void commit() = 0;  // if anything changed
 };
 
+void store_metadata(Indexer& indexer, const std::string& key, const std::string& value) {
+  indexer.database().set_metadata(key, value);
+}
+void store_metadata(ShardedIndexer& indexer, const std::string& key, const std::string& value) {
+  indexer.set_metadata(key, value);
+}
+
+// Writer is Indexer, or ShardedIndexer for a sharded index (its fetch state
+// is kept apart from the shards).
+template <typename Writer>
 class IndexSink final : public Sink {
  public:
   IndexSink(const std::string& path, const IndexerOptions& options) : indexer_(path, options) {}
@@ -129,7 +140,7 @@ class IndexSink final : public Sink {
     return r;
   }
   void set_metadata(const std::string& key, const std::string& value) override {
-    indexer_.database().set_metadata(key, value);
+    store_metadata(indexer_, key, value);
     dirty_ = true;
   }
   void commit() override {
@@ -141,7 +152,7 @@ class IndexSink final : public Sink {
   }
 
  private:
-  Indexer indexer_;
+  Writer indexer_;
   bool dirty_ = false;
 };
 
@@ -296,10 +307,13 @@ void add_tags(std::vector<std::string>& tags, const std::vector<std::string>& mo
 class FetchRun {
  public:
   FetchRun(HttpClient& client, IndexThread& indexer, std::optional<Xapian::Database> snapshot,
-           const std::vector<FeedSource>& sources, const FetchOptions& options)
+           std::optional<Xapian::Database> state, bool sharded, const std::vector<FeedSource>& sources,
+           const FetchOptions& options)
       : client_(client),
         indexer_(indexer),
         snapshot_(std::move(snapshot)),
+        state_(std::move(state)),
+        sharded_(sharded),
         allow_private_pages_(options.allow_private_pages),
         ignore_robots_(options.ignore_robots),
         user_agent_(options.http.user_agent) {
@@ -363,8 +377,9 @@ class FetchRun {
   };
 
   std::string metadata(const std::string& key) {
-    if (!snapshot_) return {};
-    return with_reopen_retry(*snapshot_, [&](Xapian::Database& db) { return db.get_metadata(key); });
+    std::optional<Xapian::Database>& db = sharded_ ? state_ : snapshot_;
+    if (!db) return {};
+    return with_reopen_retry(*db, [&](Xapian::Database& d) { return d.get_metadata(key); });
   }
 
   // Indexed before this run started.
@@ -612,6 +627,8 @@ class FetchRun {
   HttpClient& client_;
   IndexThread& indexer_;
   std::optional<Xapian::Database> snapshot_;  // the database as this run found it
+  std::optional<Xapian::Database> state_;     // a sharded index's fetch state, if any yet
+  const bool sharded_;                        // metadata comes from state_, not snapshot_
   const bool allow_private_pages_;
   const bool ignore_robots_;
   const std::string user_agent_;
@@ -629,19 +646,27 @@ std::string failures_key(const std::string& url) { return std::string(kFailuresP
 FetchSummary run_fetch(const std::string& db_path, const std::vector<FeedSource>& sources, const FetchOptions& options,
                        const std::function<void(const FeedReport&)>& on_feed) {
   const Clock::time_point started = Clock::now();
+  // A sharded index (xinwen/shards.h): articles go to their shards, the fetch
+  // state (validators, page records, failures) to its own database.
+  const bool sharded = is_sharded(db_path);
   std::unique_ptr<Sink> sink;
   if (options.dry_run) {
     sink = std::make_unique<DryRunSink>(db_path);
+  } else if (sharded) {
+    sink = std::make_unique<IndexSink<ShardedIndexer>>(db_path, options.indexer);
   } else {
-    sink = std::make_unique<IndexSink>(db_path, options.indexer);
+    sink = std::make_unique<IndexSink<Indexer>>(db_path, options.indexer);
   }
-  std::optional<Xapian::Database> snapshot;
+  std::optional<Xapian::Database> snapshot, state;
   std::error_code ec;
-  if (std::filesystem::exists(db_path, ec)) snapshot = open_readable(db_path);
+  if (std::filesystem::exists(db_path, ec) && !(sharded && list_shards(db_path).empty()))
+    snapshot = open_readable(db_path);
+  const std::string state_path = (std::filesystem::path(db_path) / kFetchStateDb).string();
+  if (sharded && std::filesystem::exists(state_path, ec)) state = Xapian::Database(state_path);
 
   HttpClient client(options.http);
   IndexThread indexer(std::move(sink), on_feed);
-  FetchRun run(client, indexer, std::move(snapshot), sources, options);
+  FetchRun run(client, indexer, std::move(snapshot), std::move(state), sharded, sources, options);
   bool interrupted = false;
   run.start();
   client.run([&] {

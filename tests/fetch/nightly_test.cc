@@ -1,13 +1,15 @@
 // scripts/nightly: the lock, the exit status, and the weekly compaction that
-// swaps a Xapian stub file while searches keep running, for a new database
-// and for one that was a plain directory.
+// swaps a Xapian stub file while searches keep running, for a new database,
+// for one that was a plain directory, and for a sharded index.
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 #include <thread>
 
 #include <xinwen/search.h>
@@ -148,4 +150,51 @@ TEST_CASE("nightly: a plain directory database is converted at its first compact
   // Not due again for a week.
   test::RunResult next = test::run(nightly() + " --db " + db + " --sources " + t / "sources" + kFetchFlags);
   CHECK(contains(next.out, "compaction not due"));
+}
+
+TEST_CASE("nightly: a sharded index is fetched into its shards and compacts only changed shards",
+          "[fetch][nightly][compact][shards]") {
+  FixtureServer server;
+  XINWEN_REQUIRE_SERVER(server);
+  TempDir t;
+  const std::string db = t / "news";
+  REQUIRE(test::run(test::index_bin() + " add -q --db " + db + " --shards month " + test::samples_dir() + "/news.jsonl")
+              .status == 0);
+  const Xapian::doccount samples = Searcher(db).database().get_doccount();
+  // A first compaction makes every shard "compacted at its revision".
+  REQUIRE(test::run(test::index_bin() + " compact --db " + db).status == 0);
+  std::map<std::string, ino_t> before;
+  for (const auto& e : std::filesystem::directory_iterator(db))
+    if (e.is_directory()) {
+      struct stat st {};
+      ::stat(e.path().c_str(), &st);
+      before[e.path().filename().string()] = st.st_ino;
+    }
+
+  test::spit(t / "sources", "[Wire]\nurl = " + server.url("/etag/rss2.xml") + "\n");
+  test::RunResult r =
+      test::run(nightly() + " --db " + db + " --sources " + t / "sources" + " --compact-now" + kFetchFlags);
+  INFO(r.out << r.err);
+  CHECK(r.status == 0);
+  CHECK(contains(r.out, "new=3"));
+  CHECK(contains(r.out, "compaction done"));
+  // Still a sharded folder, with the feed's articles in their months' shards.
+  CHECK(std::filesystem::is_regular_file(db + "/XAPIANDB"));
+  CHECK(std::filesystem::is_directory(db + "/fetch-state"));
+  CHECK(Searcher(db).database().get_doccount() == samples + 3);
+  // The shards the fetch did not touch were left alone.
+  std::size_t rewritten = 0;
+  for (const auto& [name, ino] : before) {
+    struct stat st {};
+    ::stat((db + "/" + name).c_str(), &st);
+    if (st.st_ino != ino) ++rewritten;
+  }
+  CHECK(rewritten >= 1);
+  CHECK(rewritten < before.size());
+
+  // A second fetch sends the feed's ETag, kept in the fetch state: 304.
+  test::RunResult again = test::run(test::index_bin() + " fetch --db " + db + " --sources " + t / "sources" +
+                                    " --host-delay 0 --allow-private-pages");
+  CHECK(again.status == 0);
+  CHECK(contains(again.out, " 304 new=0"));
 }

@@ -5,10 +5,12 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <xinwen/article.h>
+#include <xinwen/shards.h>
 #include <xinwen/writer.h>
 
 namespace xinwen {
@@ -20,7 +22,12 @@ class Loader {
   // finish() merges; otherwise by one writer, and note() says why when more
   // were asked for. counters (not owned, must outlive the Loader) receive the
   // added, replaced and unchanged counts. Throws EnvironmentError as Indexer.
-  Loader(const std::string& path, unsigned jobs, IndexerOptions options, LoadCounters* counters);
+  // A sharded index (xinwen/shards.h), or a new one when shards is given, is
+  // written by a ShardedIndexer, or with jobs > 1 by a ParallelShardLoader
+  // (new or not); shards on an index with another scheme, or on an unsharded
+  // database, throws UsageError.
+  Loader(const std::string& path, unsigned jobs, IndexerOptions options, LoadCounters* counters,
+         const std::optional<ShardScheme>& shards = std::nullopt);
   ~Loader();
   Loader(const Loader&) = delete;
   Loader& operator=(const Loader&) = delete;
@@ -32,7 +39,8 @@ class Loader {
   // load. Throws on a writer's failure.
   void finish();
 
-  bool parallel() const { return parallel_ != nullptr; }
+  bool parallel() const { return parallel_ != nullptr || sharded_parallel_ != nullptr; }
+  bool sharded() const { return sharded_ != nullptr || sharded_parallel_ != nullptr; }
 
   // What the user should know before the run, one sentence each: leftovers
   // of an interrupted parallel load that were removed, and why jobs > 1 was
@@ -43,6 +51,8 @@ class Loader {
  private:
   std::unique_ptr<Indexer> indexer_;
   std::unique_ptr<ParallelLoader> parallel_;
+  std::unique_ptr<ShardedIndexer> sharded_;
+  std::unique_ptr<ParallelShardLoader> sharded_parallel_;
   LoadCounters* counters_;
   std::vector<std::string> notes_;
 };

@@ -24,6 +24,7 @@
 namespace xinwen {
 
 class StoryIndex;
+class ShardStories;
 
 struct IndexerOptions {
   // Documents changed between two commits. Small batches keep Xapian's
@@ -39,6 +40,9 @@ class Indexer {
   // Opens the database at path, creating it if needed. Throws EnvironmentError
   // if it cannot be opened or was built with another schema version.
   explicit Indexer(const std::string& path, IndexerOptions options = {});
+  // A writer of shard `shard` of a sharded index (xinwen/shards.h): story ids
+  // come from the stories of every shard, which the caller has loaded.
+  Indexer(const std::string& path, IndexerOptions options, ShardStories* shared, std::size_t shard);
   ~Indexer();
   Indexer(const Indexer&) = delete;
   Indexer& operator=(const Indexer&) = delete;
@@ -70,6 +74,7 @@ class Indexer {
   // Gives doc the story id of the nearest near-duplicate already indexed
   // (other than self, the document it replaces), keeping its own otherwise.
   void assign_story(Xapian::Document& doc, Xapian::docid self);
+  void record_story(Xapian::docid did, const Xapian::Document& doc);
 
   IndexerOptions options_;
   std::string path_;
@@ -78,6 +83,8 @@ class Indexer {
   Analyzer analyzer_;
   std::size_t pending_ = 0;
   std::unique_ptr<StoryIndex> stories_;  // loaded on the first add
+  ShardStories* shared_ = nullptr;       // instead of stories_ in a sharded index
+  std::size_t shard_ = 0;
 };
 
 // The stored-form hash the indexer compares to decide "unchanged".
