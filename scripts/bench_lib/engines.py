@@ -27,7 +27,9 @@ class Engine:
     indexer: str             # program paths
     searcher: str
     jobs: int = 0            # --jobs given to the indexer, 0 for none
-    compaction: str = 'xapian'   # 'xapian' (xapian-compact SRC DST) or 'fts5' (in place)
+    # 'xapian' (xapian-compact SRC DST), 'fts5' (in place) or 'shards'
+    # (xinwen-index compact: each shard of a sharded index, in place)
+    compaction: str = 'xapian'
     queried: bool = True     # run the query set against this engine's index
     skip_reason: str = ''    # why an engine that should be queried is not
     extra_args: tuple = ()   # further options of `add`
@@ -99,7 +101,7 @@ def index(engine, files, work, input_bytes, input_docs, repeat=1):
 def compact(engine, work):
     """Compacts the engine's database; returns (figures, path of the database to query)."""
     db = engine.db_path(work)
-    if engine.compaction == 'fts5':
+    if engine.compaction in ('fts5', 'shards'):
         run = measure.run_measured([engine.indexer, 'compact', '--db', db])
         target = db
     else:
