@@ -146,6 +146,7 @@ class Searcher {
   std::string path_;
   SearcherOptions options_;
   Xapian::Database db_;
+  bool remote_ = false;  // db_ has a shard on Xapian's remote backend
   QueryBuilder builder_;
 };
 
