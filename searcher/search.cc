@@ -195,17 +195,19 @@ Xapian::doccount story_copies(const Xapian::Database& db, const Xapian::Query& q
 }
 
 // Items [offset, offset + limit) of enquire's match, in its order, except
-// that a run of items with equal sort keys and weights is put in the order of
-// the article ids: Xapian breaks such ties by docid, and docids differ
-// between one database, its shards and a compacted copy. The window asked
-// of Xapian grows until no run crosses either edge of the page, so a page
-// holds the same articles however the index is split. mset keeps the
-// items the iterators point into.
+// that a run of items with equal weights (and sort keys, if by_key) is put in
+// the order of the article ids. Xapian breaks such ties by docid, and docids
+// differ between one database, its shards and a compacted copy; and once
+// its page is full, the matcher may pass over a document that only ties
+// with the page's last item, so a tie at a page's edge can leave out one
+// copy or another. The window asked of Xapian grows until no run crosses
+// either edge of the page, so a page holds the same articles however the
+// index is split. mset keeps the items the iterators point into.
 std::vector<Xapian::MSetIterator> page_in_id_order(Xapian::Enquire& enquire, Xapian::doccount offset,
                                                    Xapian::doccount limit, const Xapian::MatchDecider* decider,
-                                                   Xapian::MSet& mset) {
-  const auto same_place = [](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
-    return a.get_weight() == b.get_weight() && a.get_sort_key() == b.get_sort_key();
+                                                   bool by_key, Xapian::MSet& mset) {
+  const auto same_place = [by_key](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
+    return a.get_weight() == b.get_weight() && (!by_key || a.get_sort_key() == b.get_sort_key());
   };
   Xapian::doccount before = offset > 0 ? 1 : 0, after = 1;
   for (;;) {
@@ -328,13 +330,8 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
   const auto first = static_cast<Xapian::doccount>(req.offset);
   const auto count = static_cast<Xapian::doccount>(req.limit);
   Xapian::MSet mset;
-  std::vector<Xapian::MSetIterator> page;
-  if (req.sort == SortOrder::kDate) {
-    page = page_in_id_order(enquire, first, count, deadline_decider, mset);
-  } else {
-    mset = enquire.get_mset(first, count, first + count, nullptr, deadline_decider);
-    for (auto it = mset.begin(); it != mset.end(); ++it) page.push_back(it);
-  }
+  const std::vector<Xapian::MSetIterator> page =
+      page_in_id_order(enquire, first, count, deadline_decider, req.sort == SortOrder::kDate, mset);
   out.total = mset.get_matches_estimated();
   for (const Xapian::MSetIterator& it : page) {
     Xapian::Document doc = it.get_document();

@@ -51,11 +51,10 @@ const std::string kNvidiaBody =
     "英伟达周三公布季度业绩，营收同比增长一倍以上，超过分析师预期。公司表示，数据中心业务仍是主要增长动力，"
     "人工智能芯片需求持续强劲。首席执行官黄仁勋说，新一代芯片将在年底前大规模出货。";
 
-// The corpus, in the order the single database is written. Shard k of three
-// gets the articles at positions k, k + 3, k + 6 ...: the tie twins (same
-// text, source and date, ids of one length) are written in an order that is
-// not the order of their ids, and spread over the shards, so that docid
-// order differs between every setup.
+// The corpus, in the order the single database is written. The tie twins
+// (same text, source and date, ids of one length) are written in an order
+// that is not the order of their ids; shard_of spreads them over the shards,
+// so that their docid order differs between the setups.
 std::vector<Article> corpus() {
   std::vector<Article> v;
   auto en = [&](std::string id, std::string src, std::string date, std::string title, std::string body) {
@@ -148,6 +147,13 @@ std::vector<Article> corpus() {
   return v;
 }
 
+// The shard of an article: the sum of its id's bytes, modulo 3.
+std::size_t shard_of(const Article& a) {
+  std::size_t sum = 0;
+  for (char c : a.id) sum += static_cast<unsigned char>(c);
+  return sum % 3;
+}
+
 std::vector<std::string> ids_of(const SearchResponse& r) {
   std::vector<std::string> out;
   for (const Hit& h : r.hits) out.push_back(h.article.id);
@@ -174,7 +180,8 @@ const Fixture& fixture() {
     for (int k = 0; k < 3; ++k) {
       f.shard[k] = f.dir / std::string(1, static_cast<char>('a' + k));
       Indexer ix(f.shard[k]);
-      for (std::size_t i = static_cast<std::size_t>(k); i < all.size(); i += 3) ix.add(all[i]);
+      for (const Article& a : all)
+        if (shard_of(a) == static_cast<std::size_t>(k)) ix.add(a);
       ix.finish();
     }
     // Each indexer finds the copies of a story in its own database only;
@@ -322,7 +329,9 @@ void check_same(const SearchResponse& want, const SearchResponse& got, bool spel
     CHECK(got.hits[i].all_words == want.hits[i].all_words);
     CHECK(got.hits[i].missing == want.hits[i].missing);
   }
-  CHECK(got.total == want.total);
+  // The total is Xapian's estimate; it is exact, and must agree, when the
+  // matcher saw every match (API.md, Shards).
+  if (want.total <= want.offset + want.limit) CHECK(got.total == want.total);
   if (spelling) CHECK(got.did_you_mean == want.did_you_mean);
   REQUIRE(got.facets.size() == want.facets.size());
   for (std::size_t i = 0; i < want.facets.size(); ++i) {
@@ -373,7 +382,9 @@ std::vector<std::pair<std::string, SearchRequest>> requests() {
     add("lang", r);
   }
   {
-    SearchRequest r = request("strike");
+    // Collapsed in date order, copies of one time and score are shown by the
+    // copy Xapian meets first (RANKING.md, Ties): the twins are left out.
+    SearchRequest r = request("strike -port");
     r.sort = SortOrder::kDate;
     add("date order", r);
   }
@@ -413,6 +424,16 @@ std::vector<std::pair<std::string, SearchRequest>> requests() {
     r.collapse = false;
     add("a page", r);
   }
+  // Pages of two whose edges fall inside and beside the run of twins.
+  for (std::size_t offset = 0; offset < 8; ++offset)
+    for (SortOrder sort : {SortOrder::kRelevance, SortOrder::kDate}) {
+      SearchRequest r = request("port strike");
+      r.offset = offset;
+      r.limit = 2;
+      r.collapse = false;
+      r.sort = sort;
+      add("page at " + std::to_string(offset) + (sort == SortOrder::kDate ? ", date order" : ""), r);
+    }
   {
     SearchRequest r = request("");
     r.like = "en-copper-1";
