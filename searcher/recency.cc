@@ -44,18 +44,22 @@ std::map<std::string, double> recency_month_weights(std::string_view first, std:
                                                     std::int64_t reference, double halflife_days, double max_boost) {
   std::map<std::string, double> out;
   if (first.size() < 7 || last.size() < 7 || first[4] != '-' || last[4] != '-') return out;
-  int y = digits(first, 0, 4), m = digits(first, 5, 2);
-  const int last_y = digits(last, 0, 4), last_m = digits(last, 5, 2);
-  if (y < 0 || m < 1 || m > 12 || last_y < 0 || last_m < 1 || last_m > 12) return out;
-  for (; y < last_y || (y == last_y && m <= last_m); m == 12 ? (m = 1, ++y) : ++m) {
+  const int first_y = digits(first, 0, 4), first_m = digits(first, 5, 2);
+  int y = digits(last, 0, 4), m = digits(last, 5, 2);
+  if (first_y < 0 || first_m < 1 || first_m > 12 || y < 0 || m < 1 || m > 12) return out;
+  // Newest month first; the table is built for every query, so it stops
+  // where the weights no longer count (kRecencyNegligible).
+  for (; y > first_y || (y == first_y && m >= first_m); m == 1 ? (m = 12, --y) : --m) {
     const auto um = static_cast<unsigned>(m);
     const std::optional<std::int64_t> start = unix_seconds(y, um, 1);
     if (!start) break;
     // The middle of the month: its first second plus half its length.
     const std::int64_t middle = *start + static_cast<std::int64_t>(days_in_month(y, um)) * 86400 / 2;
+    const double weight = recency_weight(middle, reference, halflife_days, max_boost);
+    if (weight < max_boost * kRecencyNegligible) break;
     char key[16];
     std::snprintf(key, sizeof key, "%04d-%02d", y, m);
-    out.emplace(key, recency_weight(middle, reference, halflife_days, max_boost));
+    out.emplace(key, weight);
   }
   return out;
 }

@@ -95,6 +95,11 @@ TEST_CASE("each month weighs what its middle would, newest months the most", "[r
   CHECK(recency_month_weights("", "2025-06", ref, 30, 2.0).empty());
   CHECK(recency_month_weights("2025-13", "2025-06", ref, 30, 2.0).empty());
   CHECK(recency_query("", "", ref, 30, 2.0).empty());
+  // Months too old to weigh anything are left out: 20 half-lives of 30 days.
+  const std::map<std::string, double> century = recency_month_weights("1926-01", "2026-01", ref, 30, 2.0);
+  CHECK(century.size() < 25);
+  CHECK(century.size() > 15);
+  CHECK(century.begin()->second >= 2.0 * kRecencyNegligible);
 }
 
 TEST_CASE("the freshness query is a built-in posting source the remote backend can read", "[recency]") {

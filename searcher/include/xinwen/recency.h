@@ -30,9 +30,15 @@ std::optional<std::int64_t> parse_published(std::string_view text);
 // max_boost. halflife_days must be above 0.
 double recency_weight(std::int64_t published, std::int64_t reference, double halflife_days, double max_boost);
 
+// Months whose weight is below this share of the maximum are left out of the
+// table (their articles gain nothing): a few nanoseconds of score, and a
+// table of a few dozen months instead of every month of an archive.
+inline constexpr double kRecencyNegligible = 1e-6;
+
 // The weight of each month ("YYYY-MM") from first to last, inclusive (both
 // "YYYY-MM..." strings; an unparseable one gives an empty map):
-// recency_weight of the month's middle. Months are the unit of freshness so
+// recency_weight of the month's middle; months below kRecencyNegligible
+// (and all before them) are left out. Months are the unit of freshness so
 // that it can be a built-in Xapian posting source (recency_query), which
 // every backend, the remote one included, evaluates alike.
 std::map<std::string, double> recency_month_weights(std::string_view first, std::string_view last,
