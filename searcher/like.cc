@@ -82,7 +82,10 @@ Xapian::Query like_query(const Xapian::Database& db, std::string_view id, Xapian
   rset.add_document(*p);
   Xapian::Enquire enquire(db);
   const LikeTerms decider;
-  const Xapian::ESet eset = enquire.get_eset(terms, rset, &decider);
+  // Exact term frequencies: without them Xapian estimates each term's
+  // frequency from one shard, and a stub of shards picks other words than
+  // one database holding the same articles.
+  const Xapian::ESet eset = enquire.get_eset(terms, rset, Xapian::Enquire::USE_EXACT_TERMFREQ, &decider);
   std::vector<Xapian::Query> parts;
   const double top = eset.empty() ? 1.0 : eset.begin().get_weight();
   for (auto it = eset.begin(); it != eset.end(); ++it) {

@@ -3,8 +3,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 
 #include <xinwen/calendar.h>
+#include <xinwen/schema.h>
 
 namespace xinwen {
 namespace {
@@ -38,65 +40,38 @@ double recency_weight(std::int64_t published, std::int64_t reference, double hal
   return max_boost * std::exp2(-age_days / halflife_days);
 }
 
-RecencyPostingSource::RecencyPostingSource(Xapian::valueno slot, std::int64_t reference, double halflife_days,
-                                           double max_boost)
-    : Xapian::ValuePostingSource(slot), reference_(reference), halflife_days_(halflife_days), max_boost_(max_boost) {}
-
-void RecencyPostingSource::init(const Xapian::Database& db) {
-  Xapian::ValuePostingSource::init(db);
-  // Each sub-database gets its own clone and init; the reference stays the
-  // one the searcher chose for the whole database, so shards rank alike.
-  set_maxweight(max_boost_);
-}
-
-double RecencyPostingSource::get_weight() const {
-  std::optional<std::int64_t> t = parse_published(get_value());
-  return t ? recency_weight(*t, reference_, halflife_days_, max_boost_) : 0.0;
-}
-
-RecencyPostingSource* RecencyPostingSource::clone() const {
-  return new RecencyPostingSource(get_slot(), reference_, halflife_days_, max_boost_);
-}
-
-std::string RecencyPostingSource::name() const { return "xinwen::RecencyPostingSource"; }
-
-// Text, space-separated: slot, reference seconds, half-life, maximum; doubles
-// in the shortest form that reads back exactly.
-std::string RecencyPostingSource::serialise() const {
-  std::string out;
-  auto put = [&](auto v) {
-    char buf[32];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    if (!out.empty()) out += ' ';
-    out.append(buf, end);
-  };
-  put(get_slot());
-  put(reference_);
-  put(halflife_days_);
-  put(max_boost_);
+std::map<std::string, double> recency_month_weights(std::string_view first, std::string_view last,
+                                                    std::int64_t reference, double halflife_days, double max_boost) {
+  std::map<std::string, double> out;
+  if (first.size() < 7 || last.size() < 7 || first[4] != '-' || last[4] != '-') return out;
+  const int first_y = digits(first, 0, 4), first_m = digits(first, 5, 2);
+  int y = digits(last, 0, 4), m = digits(last, 5, 2);
+  if (first_y < 0 || first_m < 1 || first_m > 12 || y < 0 || m < 1 || m > 12) return out;
+  // Newest month first; the table is built for every query, so it stops
+  // where the weights no longer count (kRecencyNegligible).
+  for (; y > first_y || (y == first_y && m >= first_m); m == 1 ? (m = 12, --y) : --m) {
+    const auto um = static_cast<unsigned>(m);
+    const std::optional<std::int64_t> start = unix_seconds(y, um, 1);
+    if (!start) break;
+    // The middle of the month: its first second plus half its length.
+    const std::int64_t middle = *start + static_cast<std::int64_t>(days_in_month(y, um)) * 86400 / 2;
+    const double weight = recency_weight(middle, reference, halflife_days, max_boost);
+    if (weight < max_boost * kRecencyNegligible) break;
+    char key[16];
+    std::snprintf(key, sizeof key, "%04d-%02d", y, m);
+    out.emplace(key, weight);
+  }
   return out;
 }
 
-RecencyPostingSource* RecencyPostingSource::unserialise_with_registry(const std::string& s,
-                                                                      const Xapian::Registry&) const {
-  Xapian::valueno slot = 0;
-  std::int64_t reference = 0;
-  double halflife = 0, max_boost = 0;
-  const char* p = s.data();
-  const char* end = s.data() + s.size();
-  auto get = [&](auto& v) {
-    auto [q, ec] = std::from_chars(p, end, v);
-    if (ec != std::errc()) throw Xapian::SerialisationError("bad serialised RecencyPostingSource");
-    p = q < end && *q == ' ' ? q + 1 : q;
-  };
-  get(slot);
-  get(reference);
-  get(halflife);
-  get(max_boost);
-  if (p != end || !(halflife > 0)) throw Xapian::SerialisationError("bad serialised RecencyPostingSource");
-  return new RecencyPostingSource(slot, reference, halflife, max_boost);
+Xapian::Query recency_query(std::string_view first, std::string_view last, std::int64_t reference, double halflife_days,
+                            double max_boost) {
+  const std::map<std::string, double> weights = recency_month_weights(first, last, reference, halflife_days, max_boost);
+  if (weights.empty()) return Xapian::Query::MatchNothing;
+  auto* source = new Xapian::ValueMapPostingSource(kSlotMonth);
+  for (const auto& [month, weight] : weights) source->add_mapping(month, weight);
+  source->set_default_weight(0);
+  return Xapian::Query(source->release());
 }
-
-std::string RecencyPostingSource::get_description() const { return "RecencyPostingSource(" + serialise() + ")"; }
 
 }  // namespace xinwen

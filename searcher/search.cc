@@ -112,6 +112,9 @@ void Searcher::open_all(bool allow_partial) {
   if (missing) last_shard_retry_ = std::chrono::steady_clock::now();
   db_ = std::move(opened.db);
   shards_ = std::move(opened.shards);
+  // Xapian's remote backend refuses a match decider and returns no collapse
+  // counts: search_once works around both when a shard is remote.
+  remote_ = std::any_of(shards_.begin(), shards_.end(), [](const ShardStatus& st) { return st.ok && st.remote; });
   ++generation_;
 }
 
@@ -232,6 +235,74 @@ class DeadlineDecider final : public Xapian::MatchDecider {
   mutable unsigned calls_ = 0;
 };
 
+// The matches of query that are copies of story, or at least `seen`: Xapian's
+// remote backend does not carry collapse counts back, so over remote shards
+// the copies are counted with a match of their own (API.md, Shards).
+Xapian::doccount story_copies(const Xapian::Database& db, const Xapian::Query& query, const std::string& story,
+                              Xapian::doccount seen) {
+  if (story.empty()) return seen;
+  Xapian::Enquire e(db);
+  e.set_weighting_scheme(Xapian::BoolWeight());
+  e.set_query(Xapian::Query(Xapian::Query::OP_FILTER, query,
+                            Xapian::Query(Xapian::Query::OP_VALUE_RANGE, kSlotStory, story, story)));
+  return std::max(seen, e.get_mset(0, 0, db.get_doccount()).get_matches_lower_bound());
+}
+
+// Items [offset, offset + limit) of enquire's match, in its order, except
+// that a run of items with equal weights (and sort keys, if by_key) is put in
+// the order of the article ids. Xapian breaks such ties by docid, and docids
+// differ between one database, its shards and a compacted copy; and once
+// its page is full, the matcher may pass over a document that only ties
+// with the page's last item, so a tie at a page's edge can leave out one
+// copy or another. The window asked of Xapian grows until no run crosses
+// either edge of the page, so a page holds the same articles however the
+// index is split. mset keeps the items the iterators point into.
+std::vector<Xapian::MSetIterator> page_in_id_order(Xapian::Enquire& enquire, Xapian::doccount offset,
+                                                   Xapian::doccount limit, const Xapian::MatchDecider* decider,
+                                                   bool by_key, Xapian::MSet& mset) {
+  const auto same_place = [by_key](const Xapian::MSetIterator& a, const Xapian::MSetIterator& b) {
+    return a.get_weight() == b.get_weight() && (!by_key || a.get_sort_key() == b.get_sort_key());
+  };
+  Xapian::doccount before = offset > 0 ? 1 : 0, after = 1;
+  for (;;) {
+    const Xapian::doccount first = offset - before;
+    mset = enquire.get_mset(first, before + limit + after, offset + limit + after, nullptr, decider);
+    // MSet::operator[] counts from the window's first item.
+    const Xapian::doccount n = mset.size();
+    if (n <= before || limit == 0) break;
+    const Xapian::MSetIterator page_first = mset[before], page_last = mset[std::min(before + limit, n) - 1];
+    const bool open_before = first > 0 && same_place(mset[0], page_first);
+    const bool open_after = n == before + limit + after && same_place(mset[n - 1], page_last);
+    // Runs longer than this are ordered by docid past it.
+    constexpr Xapian::doccount kMaxRun = 10000;
+    if (!open_before && !open_after) break;
+    if (before >= kMaxRun || after >= kMaxRun) break;
+    if (open_before) before = std::min(offset, before * 2);
+    if (open_after) after *= 2;
+  }
+  std::vector<Xapian::MSetIterator> items;
+  for (auto it = mset.begin(); it != mset.end(); ++it) items.push_back(it);
+  std::vector<std::string> ids(items.size());
+  for (std::size_t i = 0; i < items.size();) {
+    std::size_t j = i + 1;
+    while (j < items.size() && same_place(items[i], items[j])) ++j;
+    if (j - i > 1) {
+      for (std::size_t k = i; k < j; ++k) ids[k] = items[k].get_document().get_value(kSlotId);
+      std::vector<std::size_t> order(j - i);
+      for (std::size_t k = 0; k < order.size(); ++k) order[k] = i + k;
+      std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ids[a] < ids[b]; });
+      std::vector<Xapian::MSetIterator> run;
+      for (std::size_t k : order) run.push_back(items[k]);
+      std::copy(run.begin(), run.end(), items.begin() + static_cast<std::ptrdiff_t>(i));
+    }
+    i = j;
+  }
+  const std::size_t skip = std::min<std::size_t>(before, items.size());
+  items.erase(items.begin(), items.begin() + static_cast<std::ptrdiff_t>(skip));
+  if (items.size() > limit) items.resize(limit);
+  return items;
+}
+
 }  // namespace
 
 SearchResponse Searcher::search_once(const SearchRequest& req) {
@@ -265,7 +336,13 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
 
   Xapian::Enquire enquire(db_);
   enquire.set_weighting_scheme(Xapian::BM25Weight());
-  if (req.sort == SortOrder::kDate) enquire.set_sort_by_value_then_relevance(kSlotPublished, true);
+  // Equal scores go by article id, not by docid, which depends on how the
+  // index is split into shards (RANKING.md, Ties). A value sort is one the
+  // remote backend carries; a KeyMaker (date, then id) it would refuse.
+  if (req.sort == SortOrder::kDate)
+    enquire.set_sort_by_value_then_relevance(kSlotPublished, true);
+  else
+    enquire.set_sort_by_relevance_then_value(kSlotId, false);
 
   SearchResponse out;
   out.query = req.query;
@@ -291,9 +368,8 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
     throw UsageError("recency_halflife must be a number of days, 0 or more");
   if (req.sort == SortOrder::kRelevance && req.recency_halflife > 0) {
     const std::int64_t reference = recency_reference(req.now, span.last);
-    Xapian::Query fresh(
-        (new RecencyPostingSource(kSlotPublished, reference, req.recency_halflife, kRecencyMaxBoost))->release());
-    ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked, fresh);
+    Xapian::Query fresh = recency_query(span.first, span.last, reference, req.recency_halflife, kRecencyMaxBoost);
+    if (!fresh.empty()) ranked = Xapian::Query(Xapian::Query::OP_AND_MAYBE, ranked, fresh);
   }
   enquire.set_query(ranked);
   if (req.collapse) enquire.set_collapse_key(kSlotStory);
@@ -302,17 +378,23 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
                                       std::chrono::duration<double>(options_.time_limit));
   const DeadlineDecider decider(deadline);
   if (timed) enquire.set_time_limit(options_.time_limit);
-  Xapian::MSet mset =
-      enquire.get_mset(static_cast<Xapian::doccount>(req.offset), static_cast<Xapian::doccount>(req.limit),
-                       static_cast<Xapian::doccount>(req.offset + req.limit), nullptr, timed ? &decider : nullptr);
+  // Xapian's remote backend refuses a match decider: over remote shards the
+  // time limit is Enquire's and the remote timeout's (API.md, Shards).
+  const Xapian::MatchDecider* const deadline_decider = timed && !remote_ ? &decider : nullptr;
+  const auto first = static_cast<Xapian::doccount>(req.offset);
+  const auto count = static_cast<Xapian::doccount>(req.limit);
+  Xapian::MSet mset;
+  const std::vector<Xapian::MSetIterator> page =
+      page_in_id_order(enquire, first, count, deadline_decider, req.sort == SortOrder::kDate, mset);
   out.total = mset.get_matches_estimated();
-  for (auto it = mset.begin(); it != mset.end(); ++it) {
+  for (const Xapian::MSetIterator& it : page) {
     Xapian::Document doc = it.get_document();
     Hit h;
     h.docid = *it;
     h.score = it.get_weight();
     h.all_words = !pq.all_words || h.score >= kTierBonus;
     if (req.collapse) h.copies = 1 + it.get_collapse_count();
+    if (req.collapse && remote_) h.copies = story_copies(db_, full, doc.get_value(kSlotStory), h.copies);
     // The every-word branch and the some-words branch both weigh the
     // same terms: halve their sum to report the article's BM25 weight.
     if (pq.all_words && h.all_words) h.score = (h.score - kTierBonus) / 2;
@@ -358,7 +440,7 @@ SearchResponse Searcher::search_once(const SearchRequest& req) {
         fe.add_matchspy(spies.back().get());
       }
       if (timed) fe.set_time_limit(std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count());
-      fe.get_mset(0, 0, options_.facet_sample, nullptr, timed ? &decider : nullptr);
+      fe.get_mset(0, 0, options_.facet_sample, nullptr, deadline_decider);
       for (std::size_t i = 0; i < spies.size(); ++i) {
         const FacetSpec& spec = facet_specs()[i];
         Facet facet{spec.name, spies[i]

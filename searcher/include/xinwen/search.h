@@ -187,6 +187,7 @@ class Searcher {
   std::vector<ShardStatus> shards_;
   unsigned generation_ = 0;
   std::chrono::steady_clock::time_point last_shard_retry_{};
+  bool remote_ = false;  // db_ has a shard on Xapian's remote backend
   QueryBuilder builder_;
 };
 
