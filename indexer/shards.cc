@@ -230,6 +230,27 @@ class ShardRouter {
 
   void routed(std::string_view id, std::string shard) { routed_[std::string(id)] = std::move(shard); }
 
+  struct Route {
+    std::string shard;  // where the article goes
+    std::size_t index;  // its number (ensure_shard)
+    bool moved;         // its id was in another shard, which remove_old was called for
+  };
+  // Where article goes, its shard created if new; calls remove_old(name,
+  // number) for every other shard that holds its id. The caller records the
+  // route with routed() once the add is under way.
+  template <typename RemoveOld>
+  Route route(const Article& article, RemoveOld&& remove_old) {
+    load_stories();
+    Route r{scheme_.shard_of(article), 0, false};
+    r.index = ensure_shard(r.shard);
+    for (const std::string& old : locate(article.id)) {
+      if (old == r.shard) continue;
+      remove_old(old, index_of(old));
+      r.moved = true;
+    }
+    return r;
+  }
+
   // Reads the stories of every shard, once, before the first add.
   void load_stories() {
     if (stories_loaded_) return;
@@ -314,18 +335,11 @@ ShardedIndexer::~ShardedIndexer() {
 
 AddResult ShardedIndexer::add(const Article& article) {
   ShardRouter& r = impl_->router;
-  r.load_stories();
-  const std::string target = r.scheme().shard_of(article);
-  const std::size_t k = r.ensure_shard(target);
-  bool moved = false;
-  for (const std::string& old : r.locate(article.id)) {
-    if (old == target) continue;
-    impl_->pool.get(old, r.index_of(old)).remove(article.id);
-    moved = true;
-  }
-  AddResult result = impl_->pool.get(target, k).add(article);
-  r.routed(article.id, target);
-  return moved ? AddResult::kReplaced : result;
+  const ShardRouter::Route to =
+      r.route(article, [&](const std::string& old, std::size_t k) { impl_->pool.get(old, k).remove(article.id); });
+  AddResult result = impl_->pool.get(to.shard, to.index).add(article);
+  r.routed(article.id, to.shard);
+  return to.moved ? AddResult::kReplaced : result;
 }
 
 bool ShardedIndexer::remove(std::string_view id) {
@@ -425,22 +439,16 @@ ParallelShardLoader::~ParallelShardLoader() {
 
 void ParallelShardLoader::submit(Article article) {
   ShardRouter& r = impl_->router;
-  // Before any writer runs a task: the writers only read the stories after.
-  r.load_stories();
-  const std::string target = r.scheme().shard_of(article);
-  const std::size_t k = r.ensure_shard(target);
-  bool moved = false;
-  // The old shard's writer and the new one's are different queues: the
-  // removal and the add are independent, as the shards are.
-  for (const std::string& old : r.locate(article.id)) {
-    if (old == target) continue;
-    impl_->owner(old).queue.push(Impl::Task{std::nullopt, article.id, old, r.index_of(old), false});
-    moved = true;
-  }
-  r.routed(article.id, target);
-  Impl::Worker& w = impl_->owner(target);
+  // route() reads the stories before any writer runs a task: the writers
+  // only read them after. The old shard's writer and the new one's are
+  // different queues: the removal and the add are independent, as the
+  // shards are.
+  const ShardRouter::Route to = r.route(article, [&](const std::string& old, std::size_t k) {
+    impl_->owner(old).queue.push(Impl::Task{std::nullopt, article.id, old, k, false});
+  });
+  r.routed(article.id, to.shard);
   // A false push means this writer failed; finish() reports why.
-  w.queue.push(Impl::Task{std::move(article), {}, target, k, moved});
+  impl_->owner(to.shard).queue.push(Impl::Task{std::move(article), {}, to.shard, to.index, to.moved});
 }
 
 void ParallelShardLoader::finish() {

@@ -155,9 +155,6 @@ SearchRequest request(const std::string& q) {
   SearchRequest r;
   r.query = q;
   r.limit = 50;
-  // Freshness weighs with a posting source of xinwen's own, which
-  // xapian-tcpsrv does not know; these tests are about reaching shards.
-  r.recency_halflife = 0;
   r.expand = false;
   return r;
 }
@@ -292,7 +289,7 @@ TEST_CASE("the command line names a shard that is down and exits 3", "[remote]")
   const std::string stub = s.dir / "stub";
   spit(stub, "remote " + a.name() + "\nremote " + b.name() + "\n");
   b.kill();
-  const std::string cmd = search_bin() + " --db " + sh_quote(stub) + " --remote-timeout 1 --recency-halflife 0 ";
+  const std::string cmd = search_bin() + " --db " + sh_quote(stub) + " --remote-timeout 1 ";
   RunResult strict = run(cmd + "the");
   CHECK(strict.status == kExitUnavailable);
   CHECK(strict.err == "xinwen-search: shard " + b.name() + ": connection refused\n");
@@ -347,15 +344,15 @@ TEST_CASE("healthz names the shard that is down, and searches say which shard fa
     CHECK(h["shards"][0]["status"] == "ok");
     CHECK(h["shards"][2]["status"] == "ok");
 
-    auto strict = client.Get("/api/search?q=the&recency_halflife=0&partial=0");
+    auto strict = client.Get("/api/search?q=the&partial=0");
     REQUIRE(strict);
     CHECK(strict->status == 503);
     CHECK(json::parse(strict->body)["error"] == "shard " + b.name() + ": connection refused");
-    auto partial = client.Get("/api/search?q=the&recency_halflife=0&partial=1");
+    auto partial = client.Get("/api/search?q=the&partial=1");
     REQUIRE(partial);
     CHECK(partial->status == 200);
     CHECK(json::parse(partial->body)["missing_shards"] == json::array({b.name()}));
-    auto by_default = client.Get("/api/search?q=the&recency_halflife=0");
+    auto by_default = client.Get("/api/search?q=the");
     REQUIRE(by_default);
     CHECK(by_default->status == (allow_partial ? 200 : 503));
     server.stop();
